@@ -107,6 +107,7 @@ struct mpmon_info {
 	__u32 __reserved0;
 	__u64 __reserved[8];
 };
+
 #define MPMON_INFO_SIZE_VER0	224
 
 /* ---- GET_STATS --------------------------------------------------------- */
@@ -142,6 +143,7 @@ struct mpmon_stats {
 	__u64 filtered;		/* calls seen but rejected by the filter */
 	__u64 __reserved[8];
 };
+
 #define MPMON_STATS_SIZE_VER0	6040
 
 /* ---- READ_EVENTS ------------------------------------------------------- */
@@ -181,6 +183,7 @@ struct mpmon_event {
 	__u64 pages_truncated;
 	__u64 __reserved[4];
 };
+
 #define MPMON_EVENT_SIZE_VER0	392
 
 struct mpmon_read_events {

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mpmon: internal interfaces between the module's parts.
+ */
+#ifndef MPMON_H
+#define MPMON_H
+
+#include <linux/kprobes.h>
+#include <linux/list.h>
+#include <linux/mpmon.h>
+#include <linux/types.h>
+
+#define MPMON_VERSION "1.0.0"
+
+/* Module parameters (mpmon_main.c). */
+extern unsigned int mpmon_maxactive;
+extern unsigned int mpmon_ring_events;
+extern unsigned int mpmon_max_status;
+extern bool mpmon_enabled;
+
+/*
+ * One move_pages call in flight, kept in its kretprobe instance (ri->data).
+ * Only the calling task touches it: the entry handler, the store_status()
+ * probe and the return handler all run in that task, one after the other.
+ */
+struct mpmon_call {
+	struct hlist_node node;		/* in the in-flight table */
+	struct task_struct *task;
+	unsigned long status;		/* user address of the status array */
+	u64 t0;
+	struct mpmon_event ev;
+};
+
+/* mpmon_probe.c */
+int mpmon_probe_init(const char *symbol);
+void mpmon_probe_exit(void);
+const char *mpmon_probe_symbol(void);
+u32 mpmon_probe_status_source(void);
+u64 mpmon_probe_nmissed(void);
+int mpmon_filter_set(const struct mpmon_filter *f);
+void mpmon_filter_get(struct mpmon_filter *f);
+
+/* mpmon_stats.c */
+int mpmon_stats_init(void);
+void mpmon_stats_exit(void);
+void mpmon_stats_account(const struct mpmon_event *ev);
+void mpmon_stats_inc_filtered(void);
+void mpmon_stats_inc_dropped(void);
+void mpmon_stats_add_read(unsigned int n);
+void mpmon_stats_read(struct mpmon_stats *out);
+void mpmon_stats_reset(void);
+u64 mpmon_stats_dropped(void);
+
+/* mpmon_ring.c */
+int mpmon_ring_init(unsigned int capacity);
+void mpmon_ring_exit(void);
+bool mpmon_ring_push(const struct mpmon_event *ev);
+bool mpmon_ring_empty(void);
+int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
+		    u32 *count);
+void mpmon_ring_clear(void);
+wait_queue_head_t *mpmon_ring_waitq(void);
+
+/* mpmon_dev.c */
+int mpmon_dev_init(void);
+void mpmon_dev_exit(void);
+
+#endif /* MPMON_H */

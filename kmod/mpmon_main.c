@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon: a monitor of the move_pages(2) system call.
+ *
+ * Module parameters, and setting up and tearing down the parts: statistics,
+ * event ring, probes, the /dev/mpmon device.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "mpmon.h"
+
+static char *symbol;
+module_param(symbol, charp, 0444);
+MODULE_PARM_DESC(symbol, "move_pages entry point to probe (default: the architecture's)");
+
+/*
+ * Every move_pages call in flight holds one kretprobe instance from entry to
+ * return, and move_pages sleeps while it migrates: with too few instances
+ * concurrent callers are missed (counted in kretprobe_missed).  The kernel's
+ * default, max(10, 2 * CPUs), is too small for a handful of threads on a
+ * small machine; 64 covers the 8-thread storm test with room to spare and
+ * costs 64 * sizeof(struct mpmon_call), about 30 KiB.
+ */
+unsigned int mpmon_maxactive = 64;
+module_param_named(maxactive, mpmon_maxactive, uint, 0444);
+MODULE_PARM_DESC(maxactive, "concurrent move_pages calls tracked (1..4096, default 64)");
+
+unsigned int mpmon_ring_events = 4096;
+module_param_named(ring_events, mpmon_ring_events, uint, 0444);
+MODULE_PARM_DESC(ring_events, "event ring capacity in events (16..1048576, default 4096)");
+
+bool mpmon_enabled = true;
+module_param_named(enabled, mpmon_enabled, bool, 0444);
+MODULE_PARM_DESC(enabled, "record calls from the start (default 1)");
+
+unsigned int mpmon_max_status = 4096;
+module_param_named(max_status, mpmon_max_status, uint, 0444);
+MODULE_PARM_DESC(max_status, "status entries read back per call (1..1048576, default 4096)");
+
+static int __init mpmon_check_param(const char *name, unsigned int val,
+				    unsigned int min, unsigned int max)
+{
+	if (val >= min && val <= max)
+		return 0;
+	pr_err("%s=%u is out of range %u..%u\n", name, val, min, max);
+	return -EINVAL;
+}
+
+static int __init mpmon_init(void)
+{
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct mpmon_info) != MPMON_INFO_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mpmon_event) != MPMON_EVENT_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mpmon_event) % 8);
+	BUILD_BUG_ON(sizeof(struct mpmon_read_events) != 32);
+	BUILD_BUG_ON(sizeof(struct mpmon_filter) != 48);
+	BUILD_BUG_ON(MPMON_FORENSIC > 32);	/* status_written is a u32 */
+
+	ret = mpmon_check_param("maxactive", mpmon_maxactive, 1, 4096);
+	if (!ret)
+		ret = mpmon_check_param("ring_events", mpmon_ring_events, 16,
+					1U << 20);
+	if (!ret)
+		ret = mpmon_check_param("max_status", mpmon_max_status, 1,
+					1U << 20);
+	if (ret)
+		return ret;
+
+	ret = mpmon_stats_init();
+	if (ret)
+		return ret;
+	ret = mpmon_ring_init(mpmon_ring_events);
+	if (ret)
+		goto err_stats;
+	ret = mpmon_probe_init(symbol);
+	if (ret)
+		goto err_ring;
+	ret = mpmon_dev_init();
+	if (ret)
+		goto err_probe;
+	pr_info("probing %s, ring of %u events, %s\n", mpmon_probe_symbol(),
+		mpmon_ring_events, mpmon_enabled ? "enabled" : "disabled");
+	return 0;
+
+err_probe:
+	mpmon_probe_exit();
+err_ring:
+	mpmon_ring_exit();
+err_stats:
+	mpmon_stats_exit();
+	return ret;
+}
+
+static void __exit mpmon_exit(void)
+{
+	/* No file can be open here: each open file holds a module reference. */
+	mpmon_dev_exit();
+	pr_info("unloading; kretprobe missed %llu calls\n",
+		mpmon_probe_nmissed());
+	mpmon_probe_exit();
+	mpmon_ring_exit();
+	mpmon_stats_exit();
+}
+
+module_init(mpmon_init);
+module_exit(mpmon_exit);
+MODULE_DESCRIPTION("move_pages(2) monitor");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(MPMON_VERSION);

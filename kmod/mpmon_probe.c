@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon: the probes.
+ *
+ * A kretprobe on the move_pages entry point records each call.  Per-page
+ * outcomes of move mode come from a kprobe on store_status(), through which
+ * do_pages_move() writes every status entry it writes: counting there is
+ * exact, where reading the user's array back after a partial failure would
+ * count stale data.  Query mode (nodes == NULL) fills the whole array on
+ * success, so it is read back at return.
+ *
+ * Probe handlers run with preemption disabled: nothing here sleeps, user
+ * memory is only read with copy_from_user_nofault(), and the work per call
+ * is bounded by max_status whatever count is.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/cred.h>
+#include <linux/hash.h>
+#include <linux/kprobes.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/topology.h>
+#include <linux/uaccess.h>
+#include <linux/uidgid.h>
+#include <asm/syscall.h>
+
+#include "mpmon.h"
+#include "mpmon_compat.h"
+
+/* The move_pages entry point of each architecture, most specific first. */
+static const char * const mpmon_entry_symbols[] = {
+	"__x64_sys_move_pages",
+	"__arm64_sys_move_pages",
+	"sys_move_pages",
+};
+
+static struct kretprobe mpmon_rp;
+static struct kretprobe mpmon_rp_ia32;	/* x86_64: 32-bit callers */
+static bool mpmon_rp_ia32_active;
+static struct kprobe mpmon_store_kp;
+static bool mpmon_store_active;
+static atomic64_t mpmon_seq = ATOMIC64_INIT(0);
+
+/* ---- calls in flight, by task --------------------------------------------- */
+
+#define MPMON_INFLIGHT_BITS 6
+
+static struct hlist_head mpmon_inflight[1 << MPMON_INFLIGHT_BITS];
+static raw_spinlock_t mpmon_inflight_lock[1 << MPMON_INFLIGHT_BITS];
+static atomic_t mpmon_inflight_count = ATOMIC_INIT(0);
+
+static unsigned int mpmon_inflight_bucket(struct task_struct *task)
+{
+	return hash_ptr(task, MPMON_INFLIGHT_BITS);
+}
+
+static void mpmon_inflight_add(struct mpmon_call *c)
+{
+	unsigned int b = mpmon_inflight_bucket(c->task);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&mpmon_inflight_lock[b], flags);
+	hlist_add_head(&c->node, &mpmon_inflight[b]);
+	raw_spin_unlock_irqrestore(&mpmon_inflight_lock[b], flags);
+	atomic_inc(&mpmon_inflight_count);
+}
+
+static void mpmon_inflight_del(struct mpmon_call *c)
+{
+	unsigned int b = mpmon_inflight_bucket(c->task);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&mpmon_inflight_lock[b], flags);
+	hlist_del(&c->node);
+	raw_spin_unlock_irqrestore(&mpmon_inflight_lock[b], flags);
+	atomic_dec(&mpmon_inflight_count);
+}
+
+/*
+ * The call of @task, or NULL.  The result stays valid while @task is current:
+ * only its own return handler removes it.
+ */
+static struct mpmon_call *mpmon_inflight_find(struct task_struct *task)
+{
+	unsigned int b = mpmon_inflight_bucket(task);
+	struct mpmon_call *c, *found = NULL;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&mpmon_inflight_lock[b], flags);
+	hlist_for_each_entry(c, &mpmon_inflight[b], node) {
+		if (c->task == task) {
+			found = c;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&mpmon_inflight_lock[b], flags);
+	return found;
+}
+
+/* ---- the filter ------------------------------------------------------------ */
+
+struct mpmon_filter_rcu {
+	struct mpmon_filter f;
+	struct rcu_head rcu;
+};
+
+static struct mpmon_filter_rcu __rcu *mpmon_filter_cur;
+static DEFINE_MUTEX(mpmon_filter_mutex);
+
+static bool mpmon_filter_match(void)
+{
+	const struct mpmon_filter_rcu *fr;
+	bool match = true;
+
+	rcu_read_lock();
+	fr = rcu_dereference(mpmon_filter_cur);
+	if (fr) {
+		const struct mpmon_filter *f = &fr->f;
+
+		if ((f->mask & MPMON_FILTER_TGID) && f->tgid != current->tgid)
+			match = false;
+		if ((f->mask & MPMON_FILTER_UID) &&
+		    f->uid != from_kuid(&init_user_ns, current_uid()))
+			match = false;
+		if ((f->mask & MPMON_FILTER_COMM) &&
+		    strncmp(f->comm, current->comm, MPMON_COMM_LEN))
+			match = false;
+	}
+	rcu_read_unlock();
+	return match;
+}
+
+int mpmon_filter_set(const struct mpmon_filter *f)
+{
+	struct mpmon_filter_rcu *new = NULL, *old;
+
+	if (f->mask) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		new->f = *f;
+	}
+	mutex_lock(&mpmon_filter_mutex);
+	old = rcu_replace_pointer(mpmon_filter_cur, new,
+				  lockdep_is_held(&mpmon_filter_mutex));
+	mutex_unlock(&mpmon_filter_mutex);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+void mpmon_filter_get(struct mpmon_filter *f)
+{
+	const struct mpmon_filter_rcu *fr;
+
+	memset(f, 0, sizeof(*f));
+	rcu_read_lock();
+	fr = rcu_dereference(mpmon_filter_cur);
+	if (fr)
+		*f = fr->f;
+	rcu_read_unlock();
+}
+
+/* ---- per-page outcomes ------------------------------------------------------ */
+
+static unsigned int mpmon_perr_class(int err)
+{
+	switch (err) {
+	case EACCES: return MPMON_PERR_EACCES;
+	case EBUSY: return MPMON_PERR_EBUSY;
+	case EFAULT: return MPMON_PERR_EFAULT;
+	case EIO: return MPMON_PERR_EIO;
+	case EINVAL: return MPMON_PERR_EINVAL;
+	case ENOENT: return MPMON_PERR_ENOENT;
+	case ENOMEM: return MPMON_PERR_ENOMEM;
+	default: return MPMON_PERR_OTHER;
+	}
+}
+
+/* Account @nr status entries from index @start, all holding @value. */
+static void mpmon_event_status(struct mpmon_event *ev, long start, int value,
+			       unsigned long nr)
+{
+	unsigned long i;
+
+	ev->pages_written += nr;
+	if (value < 0) {
+		ev->page_err[mpmon_perr_class(-value)] += nr;
+	} else {
+		for (i = 0; i < ev->nr_node_pages; i++)
+			if (ev->node_pages[i].node == value)
+				break;
+		if (i < MPMON_EVENT_NODES) {
+			if (i == ev->nr_node_pages) {
+				ev->node_pages[i].node = value;
+				ev->nr_node_pages++;
+			}
+			ev->node_pages[i].pages += nr;
+		} else {
+			ev->node_overflow += nr;
+			ev->flags |= MPMON_EV_NODE_OVERFLOW;
+		}
+	}
+	for (i = max(start, 0L); i < start + nr && i < MPMON_FORENSIC; i++) {
+		ev->status[i] = value;
+		ev->status_written |= 1U << i;
+	}
+}
+
+/*
+ * Read back the status array the kernel filled completely (a successful
+ * query, or a successful move when store_status() cannot be probed), in
+ * runs of equal values, at most max_status entries.
+ */
+static void mpmon_status_readback(struct mpmon_call *c)
+{
+	struct mpmon_event *ev = &c->ev;
+	const int __user *ustatus = (const int __user *)c->status;
+	unsigned long n = min_t(u64, ev->count, mpmon_max_status);
+	unsigned long off, run_start = 0, i;
+	int chunk[16], run_value = 0;
+
+	for (off = 0; off < n; off += ARRAY_SIZE(chunk)) {
+		unsigned long len = min_t(unsigned long, n - off,
+					  ARRAY_SIZE(chunk));
+
+		if (copy_from_user_nofault(chunk, ustatus + off,
+					   len * sizeof(int))) {
+			ev->flags |= MPMON_EV_STATUS_FAULT;
+			n = off;
+			break;
+		}
+		for (i = 0; i < len; i++) {
+			if (off + i == 0) {
+				run_value = chunk[0];
+			} else if (chunk[i] != run_value) {
+				mpmon_event_status(ev, run_start, run_value,
+						   off + i - run_start);
+				run_start = off + i;
+				run_value = chunk[i];
+			}
+		}
+	}
+	if (n > run_start)
+		mpmon_event_status(ev, run_start, run_value, n - run_start);
+	if (ev->count > mpmon_max_status) {
+		ev->pages_truncated = ev->count - mpmon_max_status;
+		ev->flags |= MPMON_EV_TRUNCATED;
+	}
+}
+
+/* ---- the probes ------------------------------------------------------------- */
+
+/* First entries of pages[] and nodes[], for forensics. */
+static void mpmon_read_args(struct mpmon_event *ev, unsigned long upages,
+			    unsigned long unodes)
+{
+	unsigned int n = min_t(u64, ev->count, MPMON_FORENSIC);
+	unsigned int i;
+
+	ev->nr_forensic = n;
+	if (!n)
+		return;
+	if (ev->flags & MPMON_EV_COMPAT) {
+		u32 p32[MPMON_FORENSIC];
+
+		if (copy_from_user_nofault(p32, (void __user *)upages,
+					   n * sizeof(u32)))
+			ev->flags |= MPMON_EV_ARGS_FAULT;
+		else
+			for (i = 0; i < n; i++)
+				ev->pages[i] = p32[i];
+	} else {
+		unsigned long p[MPMON_FORENSIC];
+
+		if (copy_from_user_nofault(p, (void __user *)upages,
+					   n * sizeof(unsigned long)))
+			ev->flags |= MPMON_EV_ARGS_FAULT;
+		else
+			for (i = 0; i < n; i++)
+				ev->pages[i] = p[i];
+	}
+	if (unodes && copy_from_user_nofault(ev->nodes, (void __user *)unodes,
+					     n * sizeof(int)))
+		ev->flags |= MPMON_EV_ARGS_FAULT;
+}
+
+static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct mpmon_call *c = (struct mpmon_call *)ri->data;
+	struct mpmon_event *ev = &c->ev;
+	unsigned long args[6];
+	unsigned int cpu;
+
+	if (!READ_ONCE(mpmon_enabled))
+		return 1;	/* no instance: the return is not seen */
+	if (!mpmon_filter_match()) {
+		mpmon_stats_inc_filtered();
+		return 1;
+	}
+	/* The task's user registers: independent of the syscall wrapper. */
+	syscall_get_arguments(current, task_pt_regs(current), args);
+
+	memset(ev, 0, sizeof(*ev));
+	c->task = current;
+	c->status = args[4];
+	c->t0 = ktime_get_ns();
+	cpu = smp_processor_id();
+	ev->size = sizeof(*ev);
+	ev->ts_ns = c->t0;
+	ev->cpu = cpu;
+	ev->cpu_node = cpu_to_node(cpu);
+	ev->tgid = current->tgid;
+	ev->pid = current->pid;
+	ev->uid = from_kuid(&init_user_ns, current_uid());
+	strscpy_pad(ev->comm, current->comm, sizeof(ev->comm));
+	ev->target_pid = (int)args[0];
+	ev->count = args[1];
+	ev->mode = args[3] ? MPMON_MODE_MOVE : MPMON_MODE_QUERY;
+	ev->mp_flags = (u32)args[5];
+	if (in_compat_syscall())
+		ev->flags |= MPMON_EV_COMPAT;
+	mpmon_read_args(ev, args[2], args[3]);
+	mpmon_inflight_add(c);
+	return 0;
+}
+
+static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct mpmon_call *c = (struct mpmon_call *)ri->data;
+	struct mpmon_event *ev = &c->ev;
+	bool readback;
+
+	mpmon_inflight_del(c);
+	ev->latency_ns = ktime_get_ns() - c->t0;
+	ev->ret = (long)regs_return_value(regs);
+
+	readback = ev->mode == MPMON_MODE_QUERY || !mpmon_store_active;
+	if (readback && ev->ret == 0)
+		mpmon_status_readback(c);
+	ev->pages_not_written = ev->count - ev->pages_written -
+				ev->pages_truncated;
+	ev->seq = atomic64_inc_return(&mpmon_seq);
+
+	mpmon_stats_account(ev);
+	if (!mpmon_ring_push(ev))
+		mpmon_stats_inc_dropped();
+	return 0;
+}
+
+/* store_status(int __user *status, int start, int value, int nr) */
+static int mpmon_store_status(struct kprobe *p, struct pt_regs *regs)
+{
+	struct mpmon_call *c;
+	int start, value, nr;
+
+	/* Cheap exit for calls that are not being recorded. */
+	if (!atomic_read(&mpmon_inflight_count))
+		return 0;
+	c = mpmon_inflight_find(current);
+	if (!c || c->ev.mode != MPMON_MODE_MOVE)
+		return 0;
+	start = (int)mpmon_kernel_arg(regs, 1);
+	value = (int)mpmon_kernel_arg(regs, 2);
+	nr = (int)mpmon_kernel_arg(regs, 3);
+	if (nr > 0 && start >= 0)
+		mpmon_event_status(&c->ev, start, value, nr);
+	return 0;
+}
+
+static void mpmon_kretprobe_setup(struct kretprobe *rp, const char *sym)
+{
+	rp->kp.symbol_name = sym;
+	rp->entry_handler = mpmon_entry;
+	rp->handler = mpmon_return;
+	rp->data_size = sizeof(struct mpmon_call);
+	rp->maxactive = mpmon_maxactive;
+}
+
+int mpmon_probe_init(const char *symbol)
+{
+	unsigned int i;
+	int ret = -ENOENT;
+
+	for (i = 0; i < ARRAY_SIZE(mpmon_inflight); i++) {
+		INIT_HLIST_HEAD(&mpmon_inflight[i]);
+		raw_spin_lock_init(&mpmon_inflight_lock[i]);
+	}
+
+	if (symbol) {
+		mpmon_kretprobe_setup(&mpmon_rp, symbol);
+		ret = register_kretprobe(&mpmon_rp);
+	} else {
+		for (i = 0; i < ARRAY_SIZE(mpmon_entry_symbols); i++) {
+			memset(&mpmon_rp, 0, sizeof(mpmon_rp));
+			mpmon_kretprobe_setup(&mpmon_rp, mpmon_entry_symbols[i]);
+			ret = register_kretprobe(&mpmon_rp);
+			if (!ret)
+				break;
+		}
+	}
+	if (ret) {
+		pr_err("cannot probe the move_pages entry point %s: error %d\n",
+		       symbol ?: "(none of the known symbols)", ret);
+		return ret;
+	}
+
+	/* 32-bit callers on x86_64 enter through their own wrapper. */
+	if (!symbol && !strcmp(mpmon_rp.kp.symbol_name, "__x64_sys_move_pages")) {
+		mpmon_kretprobe_setup(&mpmon_rp_ia32, "__ia32_sys_move_pages");
+		mpmon_rp_ia32_active = !register_kretprobe(&mpmon_rp_ia32);
+	}
+
+	mpmon_store_kp.symbol_name = "store_status";
+	mpmon_store_kp.pre_handler = mpmon_store_status;
+	mpmon_store_active = !register_kprobe(&mpmon_store_kp);
+	if (!mpmon_store_active)
+		pr_warn("store_status() not probed: move-mode page outcomes are read back at return, not counted when a call partly fails\n");
+	return 0;
+}
+
+void mpmon_probe_exit(void)
+{
+	/* Unregistering waits until no handler of these probes is running. */
+	if (mpmon_store_active)
+		unregister_kprobe(&mpmon_store_kp);
+	if (mpmon_rp_ia32_active)
+		unregister_kretprobe(&mpmon_rp_ia32);
+	unregister_kretprobe(&mpmon_rp);
+	mpmon_filter_set(&(struct mpmon_filter){ 0 });
+	rcu_barrier();	/* the filter's kfree_rcu() */
+}
+
+const char *mpmon_probe_symbol(void)
+{
+	return mpmon_rp.kp.symbol_name;
+}
+
+u32 mpmon_probe_status_source(void)
+{
+	return mpmon_store_active ? MPMON_STATUS_STORE_PROBE :
+				    MPMON_STATUS_READBACK;
+}
+
+u64 mpmon_probe_nmissed(void)
+{
+	/* No free instance, or the probe hit while another was running. */
+	u64 n = mpmon_rp.nmissed + mpmon_rp.kp.nmissed;
+
+	if (mpmon_rp_ia32_active)
+		n += mpmon_rp_ia32.nmissed + mpmon_rp_ia32.kp.nmissed;
+	return n;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon: the event ring.
+ *
+ * One global ring of fixed-size records under a raw spinlock.  Global rather
+ * than per-CPU: a move_pages call costs microseconds to milliseconds, so one
+ * short critical section per call (a 400-byte copy) is never contended in a
+ * way that matters, and a single ring keeps events in order and lets any
+ * number of readers each take every event exactly once.  A full ring drops
+ * the new event and the caller counts it; the traced task never waits.
+ *
+ * Readers are serialised by a mutex and copy through a bounce buffer, since
+ * copy_to_user() may fault and must not run under the spinlock.  An event
+ * leaves the ring only once it has reached user space.
+ */
+#include <linux/minmax.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "mpmon.h"
+
+#define MPMON_READ_BATCH 16U
+
+static struct {
+	raw_spinlock_t lock;
+	struct mpmon_event *buf;
+	u32 capacity;
+	u64 head;	/* next to write; producers, under lock */
+	u64 tail;	/* next to read; readers, under lock and read_mutex */
+	wait_queue_head_t waitq;
+	struct mutex read_mutex;	/* one reader at a time; and reset */
+} mpmon_ring;
+
+int mpmon_ring_init(unsigned int capacity)
+{
+	mpmon_ring.buf = vmalloc(array_size(capacity, sizeof(struct mpmon_event)));
+	if (!mpmon_ring.buf)
+		return -ENOMEM;
+	mpmon_ring.capacity = capacity;
+	mpmon_ring.head = 0;
+	mpmon_ring.tail = 0;
+	raw_spin_lock_init(&mpmon_ring.lock);
+	init_waitqueue_head(&mpmon_ring.waitq);
+	mutex_init(&mpmon_ring.read_mutex);
+	return 0;
+}
+
+void mpmon_ring_exit(void)
+{
+	vfree(mpmon_ring.buf);
+}
+
+static struct mpmon_event *mpmon_ring_slot(u64 pos)
+{
+	return &mpmon_ring.buf[pos % mpmon_ring.capacity];
+}
+
+/* Called from the return handler: never sleeps. */
+bool mpmon_ring_push(const struct mpmon_event *ev)
+{
+	unsigned long flags;
+	bool stored = false;
+
+	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+	if (mpmon_ring.head - mpmon_ring.tail < mpmon_ring.capacity) {
+		*mpmon_ring_slot(mpmon_ring.head) = *ev;
+		mpmon_ring.head++;
+		stored = true;
+	}
+	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+	if (stored && wq_has_sleeper(&mpmon_ring.waitq))
+		wake_up_interruptible(&mpmon_ring.waitq);
+	return stored;
+}
+
+bool mpmon_ring_empty(void)
+{
+	return READ_ONCE(mpmon_ring.head) == READ_ONCE(mpmon_ring.tail);
+}
+
+wait_queue_head_t *mpmon_ring_waitq(void)
+{
+	return &mpmon_ring.waitq;
+}
+
+/*
+ * Copy up to @max events to @buf, @stride bytes apart (the caller's
+ * sizeof(struct mpmon_event), at least the first version's): the part this
+ * module knows is copied, the rest of each record zeroed.
+ */
+int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
+		    u32 *count)
+{
+	size_t part = min_t(size_t, stride, sizeof(struct mpmon_event));
+	struct mpmon_event *bounce;
+	char __user *dst = (char __user *)buf;
+	unsigned long flags;
+	u32 done = 0, n, i;
+	int ret = 0;
+
+	bounce = kmalloc_array(MPMON_READ_BATCH, sizeof(*bounce), GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	mutex_lock(&mpmon_ring.read_mutex);
+	while (done < max) {
+		raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+		n = min_t(u64, min(max - done, MPMON_READ_BATCH),
+			  mpmon_ring.head - mpmon_ring.tail);
+		for (i = 0; i < n; i++)
+			bounce[i] = *mpmon_ring_slot(mpmon_ring.tail + i);
+		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++, dst += stride) {
+			if (copy_to_user(dst, &bounce[i], part) ||
+			    (stride > part && clear_user(dst + part, stride - part))) {
+				ret = -EFAULT;
+				break;
+			}
+		}
+		raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+		mpmon_ring.tail += i;
+		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+		done += i;
+		if (ret)
+			break;
+	}
+	mutex_unlock(&mpmon_ring.read_mutex);
+	kfree(bounce);
+	mpmon_stats_add_read(done);
+	*count = done;
+	/* Events already delivered count as read even if a later one faulted. */
+	return done ? 0 : ret;
+}
+
+void mpmon_ring_clear(void)
+{
+	unsigned long flags;
+
+	mutex_lock(&mpmon_ring.read_mutex);
+	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+	mpmon_ring.tail = mpmon_ring.head;
+	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+	mutex_unlock(&mpmon_ring.read_mutex);
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon: aggregate counters.
+ *
+ * Each CPU counts into its own struct mpmon_stats, so the probe's hot path
+ * takes no lock and shares no cache line; GET_STATS sums them.  Every field
+ * after the size header is a __u64 counter, summed the same way, except
+ * lat_max_ns, which is a maximum.
+ *
+ * RESET does not write the counters (a probe on another CPU may be adding
+ * to them at that moment): it records their current sums as a baseline that
+ * later reads subtract, which is exact whatever runs concurrently.
+ */
+#include <linux/mempolicy.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/stddef.h>
+
+#include "mpmon.h"
+
+#define MPMON_NR_COUNTERS \
+	((sizeof(struct mpmon_stats) - offsetof(struct mpmon_stats, calls)) / \
+	 sizeof(u64))
+#define MPMON_LAT_MAX_IDX \
+	((offsetof(struct mpmon_stats, lat_max_ns) - \
+	  offsetof(struct mpmon_stats, calls)) / sizeof(u64))
+
+static struct mpmon_stats __percpu *mpmon_pcpu;
+static struct mpmon_stats *mpmon_baseline;
+static DEFINE_MUTEX(mpmon_stats_mutex);
+
+static u64 *mpmon_counters(struct mpmon_stats *s)
+{
+	return &s->calls;
+}
+
+int mpmon_stats_init(void)
+{
+	BUILD_BUG_ON(offsetof(struct mpmon_stats, calls) != 8);
+
+	mpmon_pcpu = alloc_percpu(struct mpmon_stats);
+	if (!mpmon_pcpu)
+		return -ENOMEM;
+	mpmon_baseline = kzalloc(sizeof(*mpmon_baseline), GFP_KERNEL);
+	if (!mpmon_baseline) {
+		free_percpu(mpmon_pcpu);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void mpmon_stats_exit(void)
+{
+	kfree(mpmon_baseline);
+	free_percpu(mpmon_pcpu);
+}
+
+static void mpmon_outcome_account(struct mpmon_page_outcome *o,
+				  const struct mpmon_event *ev)
+{
+	unsigned int i;
+
+	for (i = 0; i < ev->nr_node_pages; i++) {
+		u32 node = ev->node_pages[i].node;
+
+		if (node < MPMON_STATS_NODES)
+			o->node[node] += ev->node_pages[i].pages;
+		else
+			o->node_overflow += ev->node_pages[i].pages;
+	}
+	o->node_overflow += ev->node_overflow;
+	for (i = 0; i < MPMON_PERR_NR; i++)
+		o->err[i] += ev->page_err[i];
+}
+
+/* Called from the return handler: preemption is disabled. */
+void mpmon_stats_account(const struct mpmon_event *ev)
+{
+	struct mpmon_stats *s = this_cpu_ptr(mpmon_pcpu);
+	u64 ns = ev->latency_ns;
+
+	s->calls++;
+	if (ev->ret == 0) {
+		s->ret_zero++;
+	} else if (ev->ret > 0) {
+		s->ret_positive++;
+	} else {
+		u64 err = -ev->ret;
+
+		s->ret_errno[err < MPMON_NR_ERRNO ? err : 0]++;
+	}
+	if (ev->mode == MPMON_MODE_MOVE)
+		s->mode_move++;
+	else
+		s->mode_query++;
+	if (ev->mp_flags & MPOL_MF_MOVE)
+		s->flag_move++;
+	if (ev->mp_flags & MPOL_MF_MOVE_ALL)
+		s->flag_move_all++;
+	s->pages_requested += ev->count;
+	if (ev->ret >= 0) {
+		mpmon_outcome_account(ev->mode == MPMON_MODE_MOVE ?
+				      &s->move : &s->query, ev);
+		s->pages_not_written += ev->pages_not_written;
+		s->pages_truncated += ev->pages_truncated;
+	}
+	s->lat_log2[min_t(unsigned int, fls64(ns), MPMON_LAT_BUCKETS - 1)]++;
+	s->lat_sum_ns += ns;
+	if (ns > s->lat_max_ns)
+		WRITE_ONCE(s->lat_max_ns, ns);
+}
+
+void mpmon_stats_inc_filtered(void)
+{
+	this_cpu_inc(mpmon_pcpu->filtered);
+}
+
+void mpmon_stats_inc_dropped(void)
+{
+	this_cpu_inc(mpmon_pcpu->ring_dropped);
+}
+
+void mpmon_stats_add_read(unsigned int n)
+{
+	this_cpu_add(mpmon_pcpu->events_read, n);
+}
+
+/* Raw sums over all CPUs, without the baseline. */
+static void mpmon_stats_sum(struct mpmon_stats *out)
+{
+	u64 *sum = mpmon_counters(out);
+	unsigned int cpu, i;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		u64 *c = mpmon_counters(per_cpu_ptr(mpmon_pcpu, cpu));
+
+		for (i = 0; i < MPMON_NR_COUNTERS; i++) {
+			u64 v = READ_ONCE(c[i]);
+
+			if (i == MPMON_LAT_MAX_IDX)
+				sum[i] = max(sum[i], v);
+			else
+				sum[i] += v;
+		}
+	}
+	out->kretprobe_missed = mpmon_probe_nmissed();
+}
+
+void mpmon_stats_read(struct mpmon_stats *out)
+{
+	u64 *v = mpmon_counters(out);
+	u64 *base = mpmon_counters(mpmon_baseline);
+	unsigned int i;
+
+	mutex_lock(&mpmon_stats_mutex);
+	mpmon_stats_sum(out);
+	for (i = 0; i < MPMON_NR_COUNTERS; i++)
+		if (i != MPMON_LAT_MAX_IDX)
+			v[i] -= base[i];
+	mutex_unlock(&mpmon_stats_mutex);
+	out->size = sizeof(*out);
+}
+
+u64 mpmon_stats_dropped(void)
+{
+	u64 dropped = 0;
+	unsigned int cpu;
+
+	mutex_lock(&mpmon_stats_mutex);
+	for_each_possible_cpu(cpu)
+		dropped += READ_ONCE(per_cpu_ptr(mpmon_pcpu, cpu)->ring_dropped);
+	dropped -= mpmon_baseline->ring_dropped;
+	mutex_unlock(&mpmon_stats_mutex);
+	return dropped;
+}
+
+void mpmon_stats_reset(void)
+{
+	unsigned int cpu;
+
+	mutex_lock(&mpmon_stats_mutex);
+	mpmon_stats_sum(mpmon_baseline);
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu_ptr(mpmon_pcpu, cpu)->lat_max_ns, 0);
+	mutex_unlock(&mpmon_stats_mutex);
+}
