@@ -1,0 +1,937 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon_selftest: runs in the test VM with mpmon.ko loaded.  Makes
+ * move_pages(2) calls whose outcome it observes itself (its own return
+ * values, errno and status arrays) and checks that /dev/mpmon reports
+ * exactly that.  One line per test: "PASS name" or "FAIL name: why".
+ *
+ *   mpmon_selftest [TEST...]      (default: every test but ring_overflow)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/mpmon.h>
+
+#define MPOL_MF_MOVE	 (1 << 1)
+#define MPOL_MF_MOVE_ALL (1 << 2)
+#define SENTINEL	 0x7fff1234
+#define MAXEV		 16384
+
+static int dev = -1;
+static long psize;
+static int failures;
+static char why[512];
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void die(const char *what)
+{
+	printf("FAIL setup: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* Record the first reason a test failed. */
+static int bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why[0]) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+#define EXPECT_EQ(name, want, got)                                            \
+	do {                                                                  \
+		long long w_ = (long long)(want), g_ = (long long)(got);      \
+		if (w_ != g_)                                                 \
+			bad("%s: expected %lld, got %lld", name, w_, g_);     \
+	} while (0)
+
+static long mp(int pid, unsigned long count, void **pages, const int *nodes,
+	       int *status, int flags)
+{
+	long r = syscall(SYS_move_pages, pid, count, pages, nodes, status, flags);
+
+	return r < 0 ? -errno : r;
+}
+
+static void xioctl(unsigned long cmd, void *arg, const char *name)
+{
+	if (ioctl(dev, cmd, arg))
+		bad("ioctl %s: %s", name, strerror(errno));
+}
+
+static void reset(void)
+{
+	struct mpmon_filter f = { 0 };
+	uint32_t on = 1;
+
+	xioctl(MPMON_IOC_RESET, NULL, "RESET");
+	xioctl(MPMON_IOC_SET_FILTER, &f, "SET_FILTER");
+	xioctl(MPMON_IOC_SET_ENABLED, &on, "SET_ENABLED");
+}
+
+static void get_stats(struct mpmon_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	xioctl(MPMON_IOC_GET_STATS, s, "GET_STATS");
+}
+
+static int read_events(struct mpmon_event *ev, int max)
+{
+	struct mpmon_read_events r = { 0 };
+	int n = 0;
+
+	do {
+		r.buf = (uintptr_t)(ev + n);
+		r.max = max - n;
+		r.event_size = sizeof(*ev);
+		r.count = 0;
+		if (ioctl(dev, MPMON_IOC_READ_EVENTS, &r)) {
+			bad("READ_EVENTS: %s", strerror(errno));
+			break;
+		}
+		n += r.count;
+	} while (r.count && n < max);
+	return n;
+}
+
+static char *map_pages(unsigned long n)
+{
+	char *p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	memset(p, 0x5a, n * psize);
+	return p;
+}
+
+/*
+ * What the kernel told the caller of one call, accumulated into the stats
+ * mpmon should show: the independent truth.
+ */
+struct truth {
+	struct mpmon_stats s;
+};
+
+static void truth_add(struct truth *t, long ret, unsigned long count,
+		      const int *nodes, const int *status, int flags)
+{
+	struct mpmon_page_outcome *o = nodes ? &t->s.move : &t->s.query;
+	unsigned long i;
+
+	t->s.calls++;
+	if (ret == 0)
+		t->s.ret_zero++;
+	else if (ret > 0)
+		t->s.ret_positive++;
+	else
+		t->s.ret_errno[-ret < MPMON_NR_ERRNO ? -ret : 0]++;
+	if (nodes)
+		t->s.mode_move++;
+	else
+		t->s.mode_query++;
+	if (flags & MPOL_MF_MOVE)
+		t->s.flag_move++;
+	if (flags & MPOL_MF_MOVE_ALL)
+		t->s.flag_move_all++;
+	t->s.pages_requested += count;
+	if (ret < 0)
+		return;
+	for (i = 0; i < count; i++) {
+		int st = status[i];
+
+		if (st == SENTINEL)
+			t->s.pages_not_written++;
+		else if (st >= 0)
+			o->node[st]++;
+		else if (st == -EACCES)
+			o->err[MPMON_PERR_EACCES]++;
+		else if (st == -EBUSY)
+			o->err[MPMON_PERR_EBUSY]++;
+		else if (st == -EFAULT)
+			o->err[MPMON_PERR_EFAULT]++;
+		else if (st == -EIO)
+			o->err[MPMON_PERR_EIO]++;
+		else if (st == -EINVAL)
+			o->err[MPMON_PERR_EINVAL]++;
+		else if (st == -ENOENT)
+			o->err[MPMON_PERR_ENOENT]++;
+		else if (st == -ENOMEM)
+			o->err[MPMON_PERR_ENOMEM]++;
+		else
+			o->err[MPMON_PERR_OTHER]++;
+	}
+}
+
+/* One call through the truth: sentinel-filled status, then accounted. */
+static long tcall(struct truth *t, int pid, unsigned long count, void **pages,
+		  const int *nodes, int *status, int flags)
+{
+	unsigned long i;
+	long ret;
+
+	for (i = 0; i < count; i++)
+		status[i] = SENTINEL;
+	ret = mp(pid, count, pages, nodes, status, flags);
+	truth_add(t, ret, count, nodes, status, flags);
+	return ret;
+}
+
+static void compare_outcome(const char *what, const struct mpmon_page_outcome *w,
+			    const struct mpmon_page_outcome *g)
+{
+	char name[64];
+	int i;
+
+	for (i = 0; i < MPMON_STATS_NODES; i++) {
+		snprintf(name, sizeof(name), "%s.node%d", what, i);
+		EXPECT_EQ(name, w->node[i], g->node[i]);
+	}
+	snprintf(name, sizeof(name), "%s.node_overflow", what);
+	EXPECT_EQ(name, w->node_overflow, g->node_overflow);
+	for (i = 0; i < MPMON_PERR_NR; i++) {
+		snprintf(name, sizeof(name), "%s.err[%d]", what, i);
+		EXPECT_EQ(name, w->err[i], g->err[i]);
+	}
+}
+
+/* Every counter mpmon keeps about calls, against the truth. */
+static void compare_stats(const struct truth *t, const struct mpmon_stats *g)
+{
+	const struct mpmon_stats *w = &t->s;
+	uint64_t hist = 0;
+	char name[32];
+	int i;
+
+	EXPECT_EQ("calls", w->calls, g->calls);
+	EXPECT_EQ("ret_zero", w->ret_zero, g->ret_zero);
+	EXPECT_EQ("ret_positive", w->ret_positive, g->ret_positive);
+	for (i = 0; i < MPMON_NR_ERRNO; i++) {
+		snprintf(name, sizeof(name), "ret_errno[%d]", i);
+		EXPECT_EQ(name, w->ret_errno[i], g->ret_errno[i]);
+	}
+	EXPECT_EQ("mode_move", w->mode_move, g->mode_move);
+	EXPECT_EQ("mode_query", w->mode_query, g->mode_query);
+	EXPECT_EQ("flag_move", w->flag_move, g->flag_move);
+	EXPECT_EQ("flag_move_all", w->flag_move_all, g->flag_move_all);
+	EXPECT_EQ("pages_requested", w->pages_requested, g->pages_requested);
+	EXPECT_EQ("pages_not_written", w->pages_not_written,
+		  g->pages_not_written);
+	EXPECT_EQ("pages_truncated", w->pages_truncated, g->pages_truncated);
+	compare_outcome("move", &w->move, &g->move);
+	compare_outcome("query", &w->query, &g->query);
+	for (i = 0; i < MPMON_LAT_BUCKETS; i++)
+		hist += g->lat_log2[i];
+	EXPECT_EQ("sum(lat_log2)", g->calls, hist);
+	EXPECT_EQ("kretprobe_missed", 0, g->kretprobe_missed);
+	EXPECT_EQ("filtered", w->filtered, g->filtered);
+}
+
+static void check_stats(const struct truth *t)
+{
+	struct mpmon_stats g;
+
+	get_stats(&g);
+	compare_stats(t, &g);
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+/* Moves there and back, each call checked event by event. */
+static int test_move(void)
+{
+	enum { N = 24 };
+	struct mpmon_event *ev = calloc(MAXEV, sizeof(*ev));
+	int nodes[N], status[N], seen[2][N], to, n, i, moved = 0;
+	struct truth t = { 0 };
+	char *buf = map_pages(N);
+	void *pages[N];
+	long ret[2];
+
+	reset();
+	for (i = 0; i < N; i++)
+		pages[i] = buf + i * psize;
+	for (to = 1; to >= 0; to--) {
+		for (i = 0; i < N; i++)
+			nodes[i] = to;
+		ret[1 - to] = tcall(&t, 0, N, pages, nodes, status, MPOL_MF_MOVE);
+		memcpy(seen[1 - to], status, sizeof(status));
+		for (i = 0; i < N; i++)
+			moved += status[i] == to;
+	}
+	/* A page may be busy now and then (-EBUSY): most must move. */
+	if (moved < N)
+		bad("only %d of %d page moves succeeded", moved, 2 * N);
+	check_stats(&t);
+	n = read_events(ev, MAXEV);
+	EXPECT_EQ("events", 2, n);
+	for (i = 0; i < n && i < 2; i++) {
+		struct mpmon_event *e = &ev[i];
+		int k;
+
+		EXPECT_EQ("event.size", sizeof(*e), e->size);
+		EXPECT_EQ("event.tgid", getpid(), e->tgid);
+		EXPECT_EQ("event.pid", gettid(), e->pid);
+		EXPECT_EQ("event.uid", getuid(), e->uid);
+		EXPECT_EQ("event.target_pid", 0, e->target_pid);
+		EXPECT_EQ("event.count", N, e->count);
+		EXPECT_EQ("event.mp_flags", MPOL_MF_MOVE, e->mp_flags);
+		EXPECT_EQ("event.mode", MPMON_MODE_MOVE, e->mode);
+		EXPECT_EQ("event.ret", ret[i], e->ret);
+		EXPECT_EQ("event.nr_forensic", MPMON_FORENSIC, e->nr_forensic);
+		EXPECT_EQ("event.status_written", 0xff, e->status_written);
+		for (k = 0; k < MPMON_FORENSIC; k++) {
+			EXPECT_EQ("event.pages[k]", (uintptr_t)pages[k], e->pages[k]);
+			EXPECT_EQ("event.nodes[k]", 1 - i, e->nodes[k]);
+			EXPECT_EQ("event.status[k]", seen[i][k], e->status[k]);
+		}
+		{
+			unsigned int on_node = 0, errs = 0, k2;
+
+			for (k = 0; k < N; k++) {
+				on_node += seen[i][k] == 1 - i;
+				errs += seen[i][k] < 0;
+			}
+			for (k2 = 0; k2 < MPMON_PERR_NR; k2++)
+				errs -= e->page_err[k2];
+			EXPECT_EQ("event.node_pages[0].node", 1 - i,
+				  e->node_pages[0].node);
+			EXPECT_EQ("event.node_pages[0].pages", on_node,
+				  e->node_pages[0].pages);
+			EXPECT_EQ("event page errors", 0, errs);
+		}
+		EXPECT_EQ("event.pages_written", N, e->pages_written);
+		EXPECT_EQ("event.pages_not_written", 0, e->pages_not_written);
+		if (e->latency_ns == 0)
+			bad("event.latency_ns is 0");
+		if (strncmp(e->comm, "mpmon_selftest", 15))
+			bad("event.comm '%.16s'", e->comm);
+		if (i == 1 && e->seq != ev[0].seq + 1)
+			bad("event.seq not consecutive: %llu then %llu",
+			    (unsigned long long)ev[0].seq,
+			    (unsigned long long)e->seq);
+	}
+	munmap(buf, N * psize);
+	free(ev);
+	return 1;
+}
+
+/* Query mode, after moving half the pages to node 1. */
+static int test_query(void)
+{
+	enum { N = 20 };
+	int nodes[N], status[N], i;
+	struct truth t = { 0 };
+	char *buf = map_pages(N);
+	void *pages[N];
+
+	for (i = 0; i < N; i++) {
+		pages[i] = buf + i * psize;
+		nodes[i] = i < N / 2 ? 1 : 0;
+	}
+	mp(0, N, pages, nodes, status, MPOL_MF_MOVE);
+	reset();
+	EXPECT_EQ("query ret", 0, tcall(&t, 0, N, pages, NULL, status, 0));
+	for (i = 0; i < N; i++)
+		EXPECT_EQ("queried node", nodes[i], status[i]);
+	check_stats(&t);
+	munmap(buf, N * psize);
+	return 1;
+}
+
+/* Calls that fail as a whole, each with the errno the kernel gave us. */
+static int test_call_errors(void)
+{
+	int status[4], nodes[4] = { 1000, 1000, 1000, 1000 }, i;
+	char *buf = map_pages(4);
+	struct truth t = { 0 };
+	void *pages[4];
+	pid_t gone;
+	long r;
+
+	for (i = 0; i < 4; i++)
+		pages[i] = buf + i * psize;
+	gone = fork();
+	if (gone == 0)
+		_exit(0);
+	waitpid(gone, NULL, 0);
+
+	reset();
+	r = tcall(&t, 0, 4, pages, nodes, status, MPOL_MF_MOVE);
+	EXPECT_EQ("node 1000", -ENODEV, r);
+	nodes[0] = 1;
+	r = tcall(&t, 0, 1, pages, nodes, status, 0x100);
+	EXPECT_EQ("bad flags", -EINVAL, r);
+	r = tcall(&t, gone, 1, pages, nodes, status, MPOL_MF_MOVE);
+	EXPECT_EQ("no such pid", -ESRCH, r);
+	r = tcall(&t, 0, 0, pages, nodes, status, MPOL_MF_MOVE);
+	EXPECT_EQ("count 0", 0, r);
+	r = tcall(&t, 0, 1, (void **)8, nodes, status, MPOL_MF_MOVE);
+	EXPECT_EQ("bad pages pointer", -EFAULT, r);
+	check_stats(&t);
+	munmap(buf, 4 * psize);
+	return 1;
+}
+
+/* Unmapped addresses among mapped ones: per-page -EFAULT. */
+static int test_unmapped(void)
+{
+	enum { N = 8 };
+	int nodes[N], status[N], i, efault = 0;
+	char *buf = map_pages(N);
+	struct truth t = { 0 };
+	void *pages[N];
+
+	munmap(buf + 2 * psize, 2 * psize);	/* pages 2, 3 */
+	for (i = 0; i < N; i++) {
+		pages[i] = buf + i * psize;
+		nodes[i] = 1;
+	}
+	pages[6] = NULL;
+	reset();
+	tcall(&t, 0, N, pages, nodes, status, MPOL_MF_MOVE);
+	for (i = 0; i < N; i++)
+		efault += status[i] == -EFAULT;
+	if (efault < 3)
+		bad("expected per-page EFAULT for 3 pages, status shows %d",
+		    efault);
+	tcall(&t, 0, N, pages, NULL, status, 0);
+	check_stats(&t);
+	return 1;
+}
+
+/*
+ * A shared mapping and a child: pages the child has not touched are not
+ * in its page tables (-ENOENT); once it has, they are mapped twice and
+ * moving them without MPOL_MF_MOVE_ALL gives -EACCES.
+ */
+static int test_shared_child(void)
+{
+	enum { N = 8 };
+	int nodes[N], status[N], i, go[2], ready[2], enoent = 0, eacces = 0;
+	struct mpmon_event ev[4];
+	struct truth t = { 0 };
+	void *pages[N];
+	pid_t child;
+	char *buf, c;
+
+	buf = mmap(NULL, N * psize, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED || pipe(go) || pipe(ready))
+		die("mmap/pipe");
+	memset(buf, 1, N * psize);
+	for (i = 0; i < N; i++) {
+		pages[i] = buf + i * psize;
+		nodes[i] = 1;
+	}
+	child = fork();
+	if (child == 0) {
+		close(go[1]);	/* so that the parent's close ends the wait */
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < N; i++)
+			c += buf[i * psize];	/* fault every page in */
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	reset();
+	tcall(&t, child, N, pages, nodes, status, MPOL_MF_MOVE);
+	for (i = 0; i < N; i++)
+		enoent += status[i] == -ENOENT;
+	if (write(go[1], "x", 1) != 1 || read(ready[0], &c, 1) != 1)
+		return bad("child did not touch its pages");
+	tcall(&t, 0, N, pages, nodes, status, MPOL_MF_MOVE);
+	for (i = 0; i < N; i++)
+		eacces += status[i] == -EACCES;
+	if (!enoent)
+		bad("no ENOENT for pages the child never touched");
+	if (!eacces)
+		bad("no EACCES for pages mapped by parent and child");
+	check_stats(&t);
+	EXPECT_EQ("events", 2, read_events(ev, 4));
+	EXPECT_EQ("event.target_pid", child, ev[0].target_pid);
+	EXPECT_EQ("event.page_err[ENOENT]", enoent, ev[0].page_err[MPMON_PERR_ENOENT]);
+	EXPECT_EQ("event.page_err[EACCES]", eacces, ev[1].page_err[MPMON_PERR_EACCES]);
+	close(go[1]);
+	waitpid(child, NULL, 0);
+	munmap(buf, N * psize);
+	return 1;
+}
+
+/* MPOL_MF_MOVE_ALL needs CAP_SYS_NICE: -EPERM for nobody. */
+static int test_move_all_unprivileged(void)
+{
+	int pipefd[2], st;
+	struct mpmon_event ev[4];
+	struct truth t = { 0 };
+	long ret = 0;
+	pid_t child;
+
+	if (pipe(pipefd))
+		die("pipe");
+	reset();
+	child = fork();
+	if (child == 0) {
+		char *buf = map_pages(1);
+		int node = 1, status;
+		void *page = buf;
+		long r;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		r = mp(0, 1, &page, &node, &status, MPOL_MF_MOVE_ALL);
+		write(pipefd[1], &r, sizeof(r));
+		_exit(0);
+	}
+	waitpid(child, &st, 0);
+	if (read(pipefd[0], &ret, sizeof(ret)) != sizeof(ret))
+		return bad("child could not drop privileges");
+	EXPECT_EQ("MOVE_ALL as nobody", -EPERM, ret);
+	truth_add(&t, ret, 1, (int[]){ 1 }, NULL, MPOL_MF_MOVE_ALL);
+	check_stats(&t);
+	EXPECT_EQ("events", 1, read_events(ev, 4));
+	EXPECT_EQ("event.uid", 65534, ev[0].uid);
+	EXPECT_EQ("event.tgid", child, ev[0].tgid);
+	EXPECT_EQ("event.ret", -EPERM, ev[0].ret);
+	return 1;
+}
+
+/* ---- the storm: threads hammering move_pages while a reader drains ---- */
+
+#define STORM_THREADS 4
+#define STORM_CALLS   1500
+
+static struct truth storm_truth[STORM_THREADS];
+static volatile int storm_done;
+static long storm_read;
+
+static void *storm_worker(void *arg)
+{
+	struct truth *t = arg;
+	enum { N = 4 };
+	int nodes[N], status[N], i, k;
+	char *buf = map_pages(N);
+	void *pages[N];
+
+	for (i = 0; i < N; i++)
+		pages[i] = buf + i * psize;
+	for (k = 0; k < STORM_CALLS; k++) {
+		for (i = 0; i < N; i++)
+			nodes[i] = k & 1;
+		if (k % 3 == 2)
+			tcall(t, 0, N, pages, NULL, status, 0);
+		else
+			tcall(t, 0, N, pages, nodes, status, MPOL_MF_MOVE);
+	}
+	return NULL;
+}
+
+static void *storm_reader(void *arg)
+{
+	struct mpmon_event *ev = calloc(256, sizeof(*ev));
+	struct mpmon_read_events r = { 0 };
+
+	(void)arg;
+	for (;;) {
+		int last = storm_done;
+
+		r.buf = (uintptr_t)ev;
+		r.max = 256;
+		r.event_size = sizeof(*ev);
+		r.count = 0;
+		if (ioctl(dev, MPMON_IOC_READ_EVENTS, &r))
+			break;
+		storm_read += r.count;
+		if (!r.count) {
+			if (last)
+				break;
+			usleep(1000);
+		}
+	}
+	free(ev);
+	return NULL;
+}
+
+static int test_storm(void)
+{
+	pthread_t th[STORM_THREADS], rd;
+	struct truth total = { 0 };
+	struct mpmon_stats g;
+	uint64_t *w = &total.s.calls;
+	unsigned int i, k;
+
+	reset();
+	storm_done = 0;
+	storm_read = 0;
+	pthread_create(&rd, NULL, storm_reader, NULL);
+	for (i = 0; i < STORM_THREADS; i++) {
+		memset(&storm_truth[i], 0, sizeof(storm_truth[i]));
+		pthread_create(&th[i], NULL, storm_worker, &storm_truth[i]);
+	}
+	for (i = 0; i < STORM_THREADS; i++)
+		pthread_join(th[i], NULL);
+	storm_done = 1;
+	pthread_join(rd, NULL);
+	for (i = 0; i < STORM_THREADS; i++) {
+		const uint64_t *c = &storm_truth[i].s.calls;
+
+		for (k = 0; k < (sizeof(g) - 8) / 8; k++)
+			w[k] += c[k];
+	}
+	get_stats(&g);
+	compare_stats(&total, &g);
+	EXPECT_EQ("storm calls", STORM_THREADS * STORM_CALLS, g.calls);
+	EXPECT_EQ("events read + dropped", g.calls, storm_read + g.ring_dropped);
+	EXPECT_EQ("events_read", storm_read, g.events_read);
+	return 1;
+}
+
+/* Only callers that pass the filter are recorded; the others are counted. */
+static int test_filter(void)
+{
+	int node = 0, status, pipefd[2], back[2], st;
+	char *buf = map_pages(1);
+	struct mpmon_filter f = { 0 }, g;
+	struct mpmon_event ev[8];
+	struct truth t = { 0 };
+	void *page = buf;
+	pid_t child;
+	int i;
+
+	if (pipe(pipefd) || pipe(back))
+		die("pipe");
+	reset();
+	child = fork();
+	if (child == 0) {
+		char c, *own = map_pages(1);	/* not shared with the parent */
+		long r[2];
+
+		page = own;
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < 3; i++) {
+			r[0] = mp(0, 1, &page, &node, &status, MPOL_MF_MOVE);
+			r[1] = status;
+			if (write(back[1], r, sizeof(r)) != sizeof(r))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	f.mask = MPMON_FILTER_TGID;
+	f.tgid = child;
+	xioctl(MPMON_IOC_SET_FILTER, &f, "SET_FILTER");
+	xioctl(MPMON_IOC_GET_FILTER, &g, "GET_FILTER");
+	if (memcmp(&f, &g, sizeof(f)))
+		bad("GET_FILTER does not return what SET_FILTER set");
+	for (i = 0; i < 5; i++)
+		mp(0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	if (write(pipefd[1], "x", 1) != 1)
+		die("write");
+	for (i = 0; i < 3; i++) {
+		long r[2];
+
+		if (read(back[0], r, sizeof(r)) != sizeof(r))
+			return bad("child died");
+		truth_add(&t, r[0], 1, &node, (int[]){ (int)r[1] }, MPOL_MF_MOVE);
+	}
+	waitpid(child, &st, 0);
+	t.s.filtered = 5;
+	check_stats(&t);
+	EXPECT_EQ("events", 3, read_events(ev, 8));
+	EXPECT_EQ("event.tgid", child, ev[0].tgid);
+
+	/* By comm. */
+	reset();
+	memset(&f, 0, sizeof(f));
+	f.mask = MPMON_FILTER_COMM;
+	strcpy(f.comm, "mpmon-filtered");
+	xioctl(MPMON_IOC_SET_FILTER, &f, "SET_FILTER comm");
+	mp(0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	prctl(PR_SET_NAME, "mpmon-filtered");
+	memset(&t, 0, sizeof(t));
+	tcall(&t, 0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	prctl(PR_SET_NAME, "mpmon_selftest");
+	t.s.filtered = 1;
+	check_stats(&t);
+	EXPECT_EQ("events", 1, read_events(ev, 8));
+	if (strcmp(ev[0].comm, "mpmon-filtered"))
+		bad("comm filter recorded '%s'", ev[0].comm);
+	reset();
+	return 1;
+}
+
+/* Reset clears everything; disable stops recording. */
+static int test_reset_disable(void)
+{
+	int node = 1, status;
+	char *buf = map_pages(1);
+	struct mpmon_event ev[4];
+	struct truth t = { 0 };
+	uint32_t off = 0, on = 1;
+	struct mpmon_stats g;
+	void *page = buf;
+
+	reset();
+	mp(0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	xioctl(MPMON_IOC_RESET, NULL, "RESET");
+	check_stats(&t);	/* all zero */
+	EXPECT_EQ("events after reset", 0, read_events(ev, 4));
+	get_stats(&g);
+	EXPECT_EQ("lat_max_ns after reset", 0, g.lat_max_ns);
+
+	xioctl(MPMON_IOC_SET_ENABLED, &off, "SET_ENABLED 0");
+	mp(0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	check_stats(&t);
+	xioctl(MPMON_IOC_SET_ENABLED, &on, "SET_ENABLED 1");
+	tcall(&t, 0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	check_stats(&t);
+	EXPECT_EQ("events", 1, read_events(ev, 4));
+	return 1;
+}
+
+/* Needs the module loaded with a small ring (ring_events=16). */
+static int test_ring_overflow(void)
+{
+	struct mpmon_info info = { .size = sizeof(info) };
+	int node = 0, status, i, n;
+	char *buf = map_pages(1);
+	struct mpmon_event *ev = calloc(MAXEV, sizeof(*ev));
+	struct truth t = { 0 };
+	struct mpmon_stats g;
+	void *page = buf;
+
+	xioctl(MPMON_IOC_GET_INFO, &info, "GET_INFO");
+	if (info.ring_capacity > 64) {
+		printf("SKIP ring_overflow: ring of %u events (load with ring_events=16)\n",
+		       info.ring_capacity);
+		free(ev);
+		return -1;
+	}
+	reset();
+	for (i = 0; i < 1000; i++)
+		tcall(&t, 0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	get_stats(&g);
+	compare_stats(&t, &g);
+	EXPECT_EQ("ring_dropped", 1000 - info.ring_capacity, g.ring_dropped);
+	n = read_events(ev, MAXEV);
+	EXPECT_EQ("events kept", info.ring_capacity, n);
+	/* The ring keeps the oldest events: the first calls' seq numbers. */
+	for (i = 1; i < n; i++)
+		EXPECT_EQ("seq", ev[0].seq + i, ev[i].seq);
+	free(ev);
+	return 1;
+}
+
+static int all_zero(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	while (len--)
+		if (*c++)
+			return 0;
+	return 1;
+}
+
+/* The ABI: versions, argument validation, no uninitialised bytes. */
+static int test_abi(void)
+{
+	struct mpmon_version v;
+	struct mpmon_info info;
+	struct mpmon_stats s;
+	struct mpmon_filter f;
+	struct mpmon_read_events r;
+	struct mpmon_event ev[2];
+	uint32_t two = 2;
+	int node = 0, status;
+	char *buf = map_pages(1);
+	void *page = buf;
+
+	xioctl(MPMON_IOC_GET_VERSION, &v, "GET_VERSION");
+	EXPECT_EQ("abi major", MPMON_ABI_MAJOR, v.major);
+	EXPECT_EQ("abi minor", MPMON_ABI_MINOR, v.minor);
+
+	memset(&info, 0xa5, sizeof(info));
+	info.size = sizeof(info);
+	xioctl(MPMON_IOC_GET_INFO, &info, "GET_INFO");
+	EXPECT_EQ("info.size", sizeof(info), info.size);
+	EXPECT_EQ("info.page_size", psize, info.page_size);
+	EXPECT_EQ("info.event_size", sizeof(struct mpmon_event), info.event_size);
+	EXPECT_EQ("info.nr_online_nodes", 2, info.nr_online_nodes);
+	EXPECT_EQ("info.abi_major", MPMON_ABI_MAJOR, info.abi_major);
+	EXPECT_EQ("info.status_source", MPMON_STATUS_STORE_PROBE, info.status_source);
+	if (!all_zero(&info.__reserved0, sizeof(info.__reserved0)) ||
+	    !all_zero(info.__reserved, sizeof(info.__reserved)))
+		bad("GET_INFO left reserved bytes non-zero");
+	if (!memchr(info.symbol, 0, sizeof(info.symbol)) || !info.symbol[0])
+		bad("info.symbol not a string");
+
+	/* A newer caller's bigger struct: the tail comes back zeroed. */
+	{
+		unsigned char big[sizeof(info) + 64];
+
+		memset(big, 0xa5, sizeof(big));
+		*(uint32_t *)big = sizeof(big);
+		xioctl(MPMON_IOC_GET_INFO, big, "GET_INFO big");
+		EXPECT_EQ("big info size", sizeof(info), *(uint32_t *)big);
+		if (!all_zero(big + sizeof(info), 64))
+			bad("GET_INFO did not zero the caller's extra bytes");
+	}
+
+	reset();
+	mp(0, 1, &page, &node, &status, MPOL_MF_MOVE);
+	memset(&s, 0xa5, sizeof(s));
+	s.size = sizeof(s);
+	xioctl(MPMON_IOC_GET_STATS, &s, "GET_STATS");
+	if (!all_zero(&s.__reserved0, 4) || !all_zero(s.__reserved, sizeof(s.__reserved)))
+		bad("GET_STATS left reserved bytes non-zero");
+
+	memset(ev, 0xa5, sizeof(ev));
+	memset(&r, 0, sizeof(r));
+	r.buf = (uintptr_t)ev;
+	r.max = 2;
+	r.event_size = sizeof(ev[0]);
+	xioctl(MPMON_IOC_READ_EVENTS, &r, "READ_EVENTS");
+	EXPECT_EQ("events", 1, r.count);
+	if (!all_zero(ev[0].__reserved, sizeof(ev[0].__reserved)) ||
+	    !all_zero(&ev[0].pages[1], sizeof(ev[0].pages) - 8) ||
+	    !all_zero(&ev[0].node_pages[1], sizeof(ev[0].node_pages) - 8))
+		bad("event has non-zero bytes where nothing was recorded");
+	EXPECT_EQ("untouched 2nd event", 0xa5a5a5a5u, ev[1].size);
+
+	memset(&f, 0xa5, sizeof(f));
+	xioctl(MPMON_IOC_GET_FILTER, &f, "GET_FILTER");
+	if (!all_zero(&f, sizeof(f)))
+		bad("GET_FILTER without a filter is not all zero");
+
+	/* Argument validation: each a documented errno. */
+	s.size = 4;
+	EXPECT_EQ("GET_STATS size 4", -1, ioctl(dev, MPMON_IOC_GET_STATS, &s));
+	EXPECT_EQ("errno", EINVAL, errno);
+	memset(&f, 0, sizeof(f));
+	f.mask = MPMON_FILTER_TGID;
+	f.__reserved[1] = 1;
+	EXPECT_EQ("filter reserved", -1, ioctl(dev, MPMON_IOC_SET_FILTER, &f));
+	EXPECT_EQ("errno", EINVAL, errno);
+	f.__reserved[1] = 0;
+	f.mask = 0x80;
+	EXPECT_EQ("filter mask", -1, ioctl(dev, MPMON_IOC_SET_FILTER, &f));
+	EXPECT_EQ("errno", EINVAL, errno);
+	EXPECT_EQ("unknown ioctl", -1, ioctl(dev, _IO(MPMON_IOC_MAGIC, 0x7f)));
+	EXPECT_EQ("errno", ENOTTY, errno);
+	r.flags = 1;
+	EXPECT_EQ("READ_EVENTS flags", -1, ioctl(dev, MPMON_IOC_READ_EVENTS, &r));
+	EXPECT_EQ("errno", EINVAL, errno);
+	EXPECT_EQ("SET_ENABLED 2", -1, ioctl(dev, MPMON_IOC_SET_ENABLED, &two));
+	EXPECT_EQ("errno", EINVAL, errno);
+	EXPECT_EQ("GET_STATS bad pointer", -1, ioctl(dev, MPMON_IOC_GET_STATS, 8));
+	EXPECT_EQ("errno", EFAULT, errno);
+	return 1;
+}
+
+/* Without privileges: the node's mode refuses (EACCES), and so does the module. */
+static int test_unprivileged(void)
+{
+	int pipefd[2], res[2] = { -1, -1 }, st;
+	pid_t child;
+
+	if (pipe(pipefd))
+		die("pipe");
+	child = fork();
+	if (child == 0) {
+		int fd, e[2];
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		fd = open(MPMON_DEVICE_PATH, O_RDONLY);
+		e[0] = fd < 0 ? errno : 0;
+		/* Wait for the parent to open up the node's mode. */
+		write(pipefd[1], e, sizeof(int));
+		usleep(300000);
+		fd = open(MPMON_DEVICE_PATH, O_RDONLY);
+		e[1] = fd < 0 ? errno : 0;
+		write(pipefd[1], &e[1], sizeof(int));
+		_exit(0);
+	}
+	if (read(pipefd[0], &res[0], sizeof(int)) != sizeof(int))
+		return bad("child failed");
+	chmod(MPMON_DEVICE_PATH, 0666);
+	read(pipefd[0], &res[1], sizeof(int));
+	chmod(MPMON_DEVICE_PATH, 0600);
+	waitpid(child, &st, 0);
+	EXPECT_EQ("open as nobody (mode 0600)", EACCES, res[0]);
+	EXPECT_EQ("open as nobody (mode 0666: the module's check)", EPERM, res[1]);
+	return 1;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+	int by_default;
+} tests[] = {
+	{ "abi", test_abi, 1 },
+	{ "move", test_move, 1 },
+	{ "query", test_query, 1 },
+	{ "call_errors", test_call_errors, 1 },
+	{ "unmapped_pages", test_unmapped, 1 },
+	{ "shared_with_child", test_shared_child, 1 },
+	{ "move_all_unprivileged", test_move_all_unprivileged, 1 },
+	{ "filter", test_filter, 1 },
+	{ "reset_disable", test_reset_disable, 1 },
+	{ "unprivileged_open", test_unprivileged, 1 },
+	{ "storm", test_storm, 1 },
+	{ "ring_overflow", test_ring_overflow, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	int i, j, npass = 0, run;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	psize = sysconf(_SC_PAGESIZE);
+	dev = open(MPMON_DEVICE_PATH, O_RDWR);
+	if (dev < 0)
+		die("open " MPMON_DEVICE_PATH);
+	for (i = 0; i < (int)(sizeof(tests) / sizeof(tests[0])); i++) {
+		run = argc == 1 ? tests[i].by_default : 0;
+		for (j = 1; j < argc; j++)
+			run |= !strcmp(argv[j], tests[i].name);
+		if (!run)
+			continue;
+		why[0] = 0;
+		if (tests[i].fn() < 0)
+			continue;	/* skipped */
+		if (why[0]) {
+			printf("FAIL %s: %s\n", tests[i].name, why);
+			failures++;
+		} else {
+			printf("PASS %s\n", tests[i].name);
+			npass++;
+		}
+	}
+	reset();
+	printf("SELFTEST %d passed, %d failed\n", npass, failures);
+	return failures ? 1 : 0;
+}
