@@ -26,7 +26,7 @@ static int mpmon_open(struct inode *inode, struct file *file)
 {
 	if (!perfmon_capable())
 		return -EPERM;
-	return nonseekable_open(inode, file);
+	return nonseekable_open(inode, file);	/* no llseek: -ESPIPE */
 }
 
 static __poll_t mpmon_poll(struct file *file, poll_table *wait)
@@ -192,7 +192,6 @@ static const struct file_operations mpmon_fops = {
 	.poll = mpmon_poll,
 	.unlocked_ioctl = mpmon_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice mpmon_misc = {

@@ -452,7 +452,7 @@ static int test_shared_child(void)
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
 		for (i = 0; i < N; i++)
-			c += buf[i * psize];	/* fault every page in */
+			buf[i * psize] = c;	/* fault every page in */
 		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
@@ -580,7 +580,7 @@ static int test_storm(void)
 	pthread_t th[STORM_THREADS], rd;
 	struct truth total = { 0 };
 	struct mpmon_stats g;
-	uint64_t *w = &total.s.calls;
+	__u64 *w = &total.s.calls;
 	unsigned int i, k;
 
 	reset();
@@ -596,7 +596,7 @@ static int test_storm(void)
 	storm_done = 1;
 	pthread_join(rd, NULL);
 	for (i = 0; i < STORM_THREADS; i++) {
-		const uint64_t *c = &storm_truth[i].s.calls;
+		const __u64 *c = &storm_truth[i].s.calls;
 
 		for (k = 0; k < (sizeof(g) - 8) / 8; k++)
 			w[k] += c[k];
