@@ -214,6 +214,18 @@ static void mpmon_event_status(struct mpmon_event *ev, long start, int value,
 	}
 }
 
+static void mpmon_event_clear_outcome(struct mpmon_event *ev)
+{
+	ev->pages_written = 0;
+	ev->nr_node_pages = 0;
+	ev->node_overflow = 0;
+	ev->status_written = 0;
+	ev->flags &= ~MPMON_EV_NODE_OVERFLOW;
+	memset(ev->node_pages, 0, sizeof(ev->node_pages));
+	memset(ev->page_err, 0, sizeof(ev->page_err));
+	memset(ev->status, 0, sizeof(ev->status));
+}
+
 /*
  * Read back the status array the kernel filled completely (a successful
  * query, or a successful move when store_status() cannot be probed), in
@@ -342,9 +354,17 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ev->latency_ns = ktime_get_ns() - c->t0;
 	ev->ret = (long)regs_return_value(regs);
 
-	readback = ev->mode == MPMON_MODE_QUERY || !mpmon_store_active;
-	if (readback && ev->ret == 0)
+	/*
+	 * A call that returned 0 wrote every entry, so reading them back is
+	 * exact.  Do that for queries, and for moves whose store_status()
+	 * writes were not all seen: a compiler may inline store_status() at
+	 * some call sites (Debian's x86_64 kernels), which the probe misses.
+	 */
+	readback = ev->mode == MPMON_MODE_QUERY || ev->pages_written != ev->count;
+	if (readback && ev->ret == 0) {
+		mpmon_event_clear_outcome(ev);
 		mpmon_status_readback(c);
+	}
 	ev->pages_not_written = ev->count - ev->pages_written -
 				ev->pages_truncated;
 	ev->seq = atomic64_inc_return(&mpmon_seq);
