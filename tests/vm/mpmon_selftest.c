@@ -895,6 +895,48 @@ static int test_unprivileged(void)
 	return 1;
 }
 
+/*
+ * A 32-bit caller (x86_64 only: ./mp32, built with -m32): its pages[] holds
+ * 32-bit pointers, and the event must say so and decode them.
+ */
+static int test_compat32(void)
+{
+	struct mpmon_event ev[4];
+	struct truth t = { 0 };
+	int out[3], pipefd[2], st;
+	pid_t child;
+
+	if (access("./mp32", X_OK)) {
+		printf("SKIP compat32: no 32-bit caller on this architecture\n");
+		return -1;
+	}
+	if (pipe(pipefd))
+		die("pipe");
+	reset();
+	child = fork();
+	if (child == 0) {
+		dup2(pipefd[1], 1);
+		execl("./mp32", "mp32", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], out, sizeof(out)) != sizeof(out))
+		return bad("mp32 did not report");
+	close(pipefd[0]);
+	waitpid(child, &st, 0);
+	truth_add(&t, out[1], 1, (int[]){ 1 }, &out[2], MPOL_MF_MOVE);
+	check_stats(&t);
+	EXPECT_EQ("events", 1, read_events(ev, 4));
+	EXPECT_EQ("event.tgid", child, ev[0].tgid);
+	EXPECT_EQ("event compat flag", MPMON_EV_COMPAT,
+		  ev[0].flags & MPMON_EV_COMPAT);
+	EXPECT_EQ("event.pages[0]", (unsigned int)out[0], ev[0].pages[0]);
+	EXPECT_EQ("event.nodes[0]", 1, ev[0].nodes[0]);
+	EXPECT_EQ("event.status[0]", out[2], ev[0].status[0]);
+	EXPECT_EQ("event.ret", out[1], ev[0].ret);
+	return 1;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -910,6 +952,7 @@ static const struct {
 	{ "filter", test_filter, 1 },
 	{ "reset_disable", test_reset_disable, 1 },
 	{ "unprivileged_open", test_unprivileged, 1 },
+	{ "compat32", test_compat32, 1 },
 	{ "storm", test_storm, 1 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };
