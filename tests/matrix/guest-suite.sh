@@ -33,6 +33,38 @@ else
 	run echo "FAIL vm/reload-small-ring: rmmod/insmod ring_events=16 failed"
 fi
 
+# Unload while a file is open: refused (EBUSY), then allowed once closed.
+exec 5</dev/mpmon
+if rmmod mpmon 2>/dev/null; then
+	run echo "FAIL vm/rmmod-while-open: rmmod succeeded with /dev/mpmon open"
+	insmod /mpvm/mpmon.ko
+else
+	run echo "PASS vm/rmmod-while-open"
+fi
+exec 5<&-
+if rmmod mpmon; then
+	run echo "PASS vm/rmmod-after-close"
+else
+	run echo "FAIL vm/rmmod-after-close: rmmod failed with no file open"
+fi
+
+# Bad parameters refuse the load with a line naming them.
+bad_param() { # NAME PARAM DMESG-PATTERN
+	if insmod /mpvm/mpmon.ko "$2" 2>/dev/null; then
+		rmmod mpmon
+		run echo "FAIL vm/param-$1: insmod $2 succeeded"
+	elif dmesg | tail -n 5 | grep -q "$3"; then
+		run echo "PASS vm/param-$1"
+	else
+		run echo "FAIL vm/param-$1: no dmesg line matching '$3'"
+	fi
+}
+bad_param ring-events ring_events=1 "ring_events=1 is out of range 16..1048576"
+bad_param maxactive maxactive=0 "maxactive=0 is out of range 1..4096"
+bad_param max-status max_status=0 "max_status=0 is out of range"
+bad_param symbol symbol=no_such_symbol "cannot probe the move_pages entry point no_such_symbol: error -2"
+insmod /mpvm/mpmon.ko
+
 for t in ./suite-*.sh; do
 	[ -e "$t" ] && run sh "$t"
 done
