@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.hpp"
+
+#include "error.hpp"
+
+#include <linux/mpmon.h>
+
+#include <array>
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <sstream>
+#include <vector>
+
+namespace po = boost::program_options;
+
+namespace mpctl {
+
+namespace {
+
+struct CommandInfo {
+    const char* name;
+    Command command;
+    const char* summary;
+};
+
+constexpr std::array<CommandInfo, 8> commands = {{
+    {"info", Command::info, "module and ABI version, probed symbol, ring, nodes, filter"},
+    {"stats", Command::stats, "the in-kernel counters and the latency histogram"},
+    {"events", Command::events, "drain the event ring: one strace-like line per call"},
+    {"top", Command::top, "callers and targets ranked by calls, pages and time"},
+    {"reset", Command::reset, "zero the counters and empty the event ring"},
+    {"enable", Command::enable, "record move_pages calls"},
+    {"disable", Command::disable, "stop recording (the probe stays registered)"},
+    {"filter", Command::filter, "show, set or --clear the in-kernel filter"},
+}};
+
+po::options_description common_options() {
+    po::options_description d("Options of every command");
+    d.add_options()("help,h", "show this help")("json", "print JSON (events: one object per line)")(
+        "device", po::value<std::string>()->value_name("PATH"), "the mpmon device (/dev/mpmon)");
+    return d;
+}
+
+po::options_description command_options(Command c) {
+    po::options_description d("Options");
+    auto add = d.add_options();
+    auto text = [](const char* name) { return po::value<std::string>()->value_name(name); };
+    switch (c) {
+    case Command::stats:
+        add("watch", text("SECONDS"), "print per-interval deltas and rates");
+        add("count", text("N"), "stop after N intervals (with --watch)");
+        add("reset", "reset the counters after printing them");
+        break;
+    case Command::events:
+        add("follow,f", "wait for new events (poll) until Ctrl-C");
+        add("limit", text("N"), "stop after N printed events");
+        add("tgid", text("PID"), "print only calls from this process");
+        add("comm", text("NAME"), "print only calls from this command name");
+        add("errors", "print only calls that returned an error or left pages behind");
+        break;
+    case Command::top:
+        add("interval", text("SECONDS"), "refresh period (default 2)");
+        add("count", text("N"), "stop after N refreshes");
+        add("rows", text("N"), "rows per table (default 10)");
+        break;
+    case Command::filter:
+        add("tgid", text("PID"), "record only calls from this process");
+        add("uid", text("UID"), "record only calls by this user");
+        add("comm", text("NAME"), "record only calls from this command name (exact)");
+        add("clear", "record every call again");
+        break;
+    default:
+        break;
+    }
+    return d;
+}
+
+template <typename T>
+T parse_integer(const std::string& option, const std::string& text, T min, T max) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value < min ||
+        value > max)
+        throw UsageError(
+            fmt::format("--{}: '{}' is not an integer from {} to {}", option, text, min, max));
+    return value;
+}
+
+double parse_seconds(const std::string& option, const std::string& text) {
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+        !std::isfinite(value) || value < 0.01 || value > 86400)
+        throw UsageError(
+            fmt::format("--{}: '{}' is not a number of seconds from 0.01 to 86400", option, text));
+    return value;
+}
+
+std::string parse_comm(const std::string& option, const std::string& text) {
+    if (text.empty() || text.size() >= MPMON_COMM_LEN)
+        throw UsageError(fmt::format("--{}: '{}' must be 1 to {} characters (the kernel's comm)",
+                                     option, text, MPMON_COMM_LEN - 1));
+    return text;
+}
+
+const CommandInfo& find_command(const std::string& name) {
+    for (const auto& c : commands)
+        if (name == c.name)
+            return c;
+    throw UsageError(fmt::format("unknown command '{}'", name));
+}
+
+std::string str(const po::variables_map& vm, const char* key) {
+    return vm[key].as<std::string>();
+}
+
+void take_common(const po::variables_map& vm, Options& o) {
+    if (vm.count("json"))
+        o.json = true;
+    if (vm.count("device"))
+        o.device = str(vm, "device");
+}
+
+void take_command(const po::variables_map& vm, Options& o) {
+    constexpr auto u32max = std::numeric_limits<std::uint32_t>::max();
+    constexpr auto u64max = std::numeric_limits<std::uint64_t>::max();
+    // PIDs are positive and below PID_MAX_LIMIT (2^22).
+    constexpr std::uint32_t pid_max = 1U << 22;
+    switch (o.command) {
+    case Command::stats:
+        if (vm.count("watch"))
+            o.stats.watch_s = parse_seconds("watch", str(vm, "watch"));
+        if (vm.count("count")) {
+            if (!o.stats.watch_s)
+                throw UsageError("--count needs --watch");
+            o.stats.count = parse_integer<std::uint64_t>("count", str(vm, "count"), 1, u64max);
+        }
+        o.stats.reset = vm.count("reset") > 0;
+        break;
+    case Command::events:
+        o.events.follow = vm.count("follow") > 0;
+        if (vm.count("limit"))
+            o.events.limit = parse_integer<std::uint64_t>("limit", str(vm, "limit"), 1, u64max);
+        if (vm.count("tgid"))
+            o.events.tgid = parse_integer<std::uint32_t>("tgid", str(vm, "tgid"), 1, pid_max);
+        if (vm.count("comm"))
+            o.events.comm = parse_comm("comm", str(vm, "comm"));
+        o.events.errors_only = vm.count("errors") > 0;
+        break;
+    case Command::top:
+        if (vm.count("interval"))
+            o.top.interval_s = parse_seconds("interval", str(vm, "interval"));
+        if (vm.count("count"))
+            o.top.count = parse_integer<std::uint64_t>("count", str(vm, "count"), 1, u64max);
+        if (vm.count("rows"))
+            o.top.rows = parse_integer<std::size_t>("rows", str(vm, "rows"), 1, 1000);
+        break;
+    case Command::filter:
+        if (vm.count("tgid"))
+            o.filter.tgid = parse_integer<std::uint32_t>("tgid", str(vm, "tgid"), 1, pid_max);
+        if (vm.count("uid"))
+            o.filter.uid = parse_integer<std::uint32_t>("uid", str(vm, "uid"), 0, u32max - 1);
+        if (vm.count("comm"))
+            o.filter.comm = parse_comm("comm", str(vm, "comm"));
+        o.filter.clear = vm.count("clear") > 0;
+        if (o.filter.clear && (o.filter.tgid || o.filter.uid || o.filter.comm))
+            throw UsageError("filter: --clear cannot be combined with --tgid, --uid or --comm");
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace
+
+std::string usage(const std::string& command) {
+    std::ostringstream out;
+    if (!command.empty()) {
+        const auto& c = find_command(command);
+        out << "usage: mpctl [--device PATH] [--json] " << c.name << " [options]\n"
+            << c.summary << "\n\n"
+            << command_options(c.command) << common_options();
+        return out.str();
+    }
+    out << "usage: mpctl [--device PATH] [--json] COMMAND [options]\n\n"
+           "mpctl reads what the mpmon kernel module records about move_pages(2).\n\n"
+           "Commands:\n";
+    for (const auto& c : commands)
+        out << fmt::format("  {:<9}{}\n", c.name, c.summary);
+    out << "\nmpctl COMMAND --help shows the options of a command.\n\n"
+        << common_options()
+        << "  --version             print mpctl's version and ABI\n\n"
+           "Exit status: 0 ok, 1 failure, 2 usage, 3 mpmon not loaded,\n"
+           "4 permission denied (needs root or CAP_PERFMON), 5 ABI mismatch.\n";
+    return out.str();
+}
+
+std::string short_usage() {
+    return "usage: mpctl [--device PATH] [--json] COMMAND [options]\n"
+           "Try 'mpctl --help' or 'mpctl COMMAND --help'.\n";
+}
+
+Options parse_options(std::span<const char* const> args) {
+    Options o;
+    po::options_description global = common_options();
+    global.add_options()("version", "");
+    po::options_description hidden;
+    hidden.add_options()("command",
+                         po::value<std::string>())("args", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(global).add(hidden);
+    po::positional_options_description positional;
+    positional.add("command", 1).add("args", -1);
+
+    try {
+        auto argc = static_cast<int>(args.size());
+        po::parsed_options parsed = po::command_line_parser(argc, args.data())
+                                        .options(all)
+                                        .positional(positional)
+                                        .allow_unregistered()
+                                        .run();
+        // Options of a command only count after the command.
+        for (const auto& opt : parsed.options) {
+            if (opt.position_key == 0)
+                break;
+            if (opt.unregistered)
+                throw UsageError(fmt::format("unknown option '{}'{}", opt.original_tokens.at(0),
+                                             " (command options go after the command)"));
+        }
+        po::variables_map vm;
+        po::store(parsed, vm);
+        take_common(vm, o);
+        if (vm.count("version")) {
+            o.command = Command::version;
+            return o;
+        }
+        if (!vm.count("command")) {
+            if (vm.count("help"))
+                return o;
+            throw UsageError("no command given");
+        }
+        std::string name = str(vm, "command");
+        if (name == "help") {
+            auto rest = po::collect_unrecognized(parsed.options, po::include_positional);
+            o.help_topic = rest.size() > 1 ? rest[1] : "";
+            if (!o.help_topic.empty())
+                find_command(o.help_topic);
+            return o;
+        }
+        const auto& info = find_command(name);
+        o.command = info.command;
+        if (vm.count("help")) {
+            o.help_topic = info.name;
+            o.command = Command::help;
+            return o;
+        }
+
+        std::vector<std::string> rest =
+            po::collect_unrecognized(parsed.options, po::include_positional);
+        rest.erase(rest.begin()); // the command itself
+        po::options_description mine = command_options(info.command);
+        mine.add(common_options());
+        po::variables_map cvm;
+        po::store(po::command_line_parser(rest).options(mine).run(), cvm);
+        if (cvm.count("help")) {
+            o.help_topic = info.name;
+            o.command = Command::help;
+            return o;
+        }
+        take_common(cvm, o);
+        take_command(cvm, o);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return o;
+}
+
+} // namespace mpctl

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+// The command line of mpctl (Boost.Program_options).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace mpctl {
+
+enum class Command { help, version, info, stats, events, top, reset, enable, disable, filter };
+
+struct StatsOptions {
+    std::optional<double> watch_s;      // print deltas every so many seconds
+    std::optional<std::uint64_t> count; // intervals (with --watch)
+    bool reset = false;                 // reset after printing
+};
+
+struct EventsOptions {
+    bool follow = false;
+    std::optional<std::uint64_t> limit;
+    std::optional<std::uint32_t> tgid;
+    std::optional<std::string> comm;
+    bool errors_only = false;
+};
+
+struct TopOptions {
+    double interval_s = 2.0;
+    std::optional<std::uint64_t> count; // refreshes; default until Ctrl-C
+    std::size_t rows = 10;
+};
+
+struct FilterOptions {
+    std::optional<std::uint32_t> tgid;
+    std::optional<std::uint32_t> uid;
+    std::optional<std::string> comm;
+    bool clear = false;
+    bool set() const { return clear || tgid || uid || comm; }
+};
+
+struct Options {
+    Command command = Command::help;
+    std::string device = "/dev/mpmon";
+    bool json = false;
+    std::string help_topic; // command named in "COMMAND --help"
+    StatsOptions stats;
+    EventsOptions events;
+    TopOptions top;
+    FilterOptions filter;
+};
+
+// Throws UsageError with a message that names the bad option or value.
+Options parse_options(std::span<const char* const> args);
+
+// The help of mpctl, or of one command.
+std::string usage(const std::string& command = {});
+// Two lines for stderr after a usage error.
+std::string short_usage();
+
+} // namespace mpctl

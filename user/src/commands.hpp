@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+// What each mpctl command does, given a Monitor and where to print.
+#pragma once
+
+#include "cli.hpp"
+#include "clock.hpp"
+#include "error.hpp"
+#include "monitor.hpp"
+
+#include <ostream>
+
+namespace mpctl {
+
+class Interrupt;
+
+struct Context {
+    Monitor& monitor;
+    std::ostream& out;  // results
+    std::ostream& diag; // summaries and notes (stderr)
+    const Clock& clock;
+    const Interrupt& interrupt;
+};
+
+// Runs a command that needs the device; returns the exit status.
+Exit run_command(const Options& options, Context& ctx);
+
+// Whether a command waits (and so should stop on Ctrl-C).
+bool command_waits(const Options& options);
+
+} // namespace mpctl

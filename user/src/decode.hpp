@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+// Names for the numbers in mpmon records: errnos, flags, modes, nodes.
+#pragma once
+
+#include <linux/mpmon.h>
+
+#include <cstdint>
+#include <string>
+
+namespace mpctl {
+
+// "EINVAL" for 22: from the C library (strerrorname_np), "E<n>" if unknown.
+std::string errno_name(int err);
+// The C library's description, e.g. "Invalid argument".
+std::string errno_text(int err);
+// The errno of a per-page error class (MPMON_PERR_*), 0 for "other".
+int page_err_errno(unsigned cls);
+// "EACCES" ... "other": the key of a per-page error class.
+std::string page_err_name(unsigned cls);
+// "MPOL_MF_MOVE|MPOL_MF_MOVE_ALL", "0", unknown bits in hex.
+std::string flags_name(std::uint32_t flags);
+// "move" or "query".
+std::string mode_name(std::uint32_t mode);
+// A status entry: "node1" style key for >= 0, errno name for < 0.
+std::string status_key(std::int32_t status);
+// "ppc64le", "x86_64", ...
+std::string arch_name(std::uint32_t arch);
+// "store_status probe", "readback".
+std::string status_source_name(std::uint32_t source);
+
+} // namespace mpctl

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "format_event.hpp"
+
+#include "decode.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <fmt/format.h>
+#include <stdexcept>
+
+namespace mpctl {
+
+namespace {
+
+constexpr std::array<std::pair<std::uint32_t, const char*>, 5> event_flag_names = {{
+    {MPMON_EV_TRUNCATED, "truncated"},
+    {MPMON_EV_COMPAT, "compat"},
+    {MPMON_EV_NODE_OVERFLOW, "node_overflow"},
+    {MPMON_EV_ARGS_FAULT, "args_fault"},
+    {MPMON_EV_STATUS_FAULT, "status_fault"},
+}};
+
+std::string comm_of(const mpmon_event& ev) {
+    return std::string(ev.comm, strnlen(ev.comm, sizeof(ev.comm)));
+}
+
+std::size_t forensic(const mpmon_event& ev) {
+    return std::min<std::size_t>(ev.nr_forensic, MPMON_FORENSIC);
+}
+
+bool written(const mpmon_event& ev, std::size_t i) {
+    return (ev.status_written >> i) & 1U;
+}
+
+std::string status_text(std::int32_t status) {
+    return status >= 0 ? std::to_string(status) : errno_name(-status);
+}
+
+// "[a, b, c, ...]" of the forensic entries; "..." when count has more.
+template <typename F> std::string list(const mpmon_event& ev, F&& item) {
+    std::string out = "[";
+    std::size_t n = forensic(ev);
+    for (std::size_t i = 0; i < n; ++i)
+        out += (i ? ", " : "") + item(i);
+    if (ev.count > n)
+        out += n ? ", ..." : "...";
+    return out + "]";
+}
+
+std::string ret_text(std::int64_t ret) {
+    if (ret < 0) {
+        int err = static_cast<int>(-ret);
+        return fmt::format("-1 {} ({})", errno_name(err), errno_text(err));
+    }
+    if (ret > 0)
+        return fmt::format("{} (pages not migrated)", ret);
+    return "0";
+}
+
+} // namespace
+
+std::string result_class(std::int64_t ret) {
+    if (ret < 0)
+        return errno_name(static_cast<int>(-ret));
+    return ret > 0 ? "positive" : "0";
+}
+
+std::string event_line(const mpmon_event& ev, const Clock& clock) {
+    bool query = ev.mode == MPMON_MODE_QUERY;
+    std::string pages = list(ev, [&](std::size_t i) { return fmt::format("{:#x}", ev.pages[i]); });
+    std::string nodes =
+        query ? "NULL" : list(ev, [&](std::size_t i) { return std::to_string(ev.nodes[i]); });
+    std::string line = fmt::format("{} cpu{} {}[{}/{}] move_pages({}, {}, {}, {}, {}) = {} <{}>",
+                                   clock.format(ev.ts_ns), ev.cpu, comm_of(ev), ev.tgid, ev.pid,
+                                   ev.target_pid, ev.count, pages, nodes, flags_name(ev.mp_flags),
+                                   ret_text(ev.ret), duration(ev.latency_ns));
+
+    if (ev.status_written || ev.pages_written) {
+        line += " status=" + list(ev, [&](std::size_t i) {
+                    return written(ev, i) ? status_text(ev.status[i]) : std::string("-");
+                });
+        std::string summary;
+        for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_node_pages, MPMON_EVENT_NODES);
+             ++i)
+            summary += fmt::format(" node{}:{}", ev.node_pages[i].node, ev.node_pages[i].pages);
+        if (ev.node_overflow)
+            summary += fmt::format(" other_nodes:{}", ev.node_overflow);
+        for (unsigned c = 0; c < MPMON_PERR_NR; ++c)
+            if (ev.page_err[c])
+                summary += fmt::format(" {}:{}", page_err_name(c), ev.page_err[c]);
+        line += summary;
+    }
+    if (ev.pages_not_written)
+        line += fmt::format(" not_written:{}", ev.pages_not_written);
+    if (ev.pages_truncated)
+        line += fmt::format(" truncated:{}", ev.pages_truncated);
+    for (const auto& [bit, name] : event_flag_names)
+        if ((ev.flags & bit) && bit != MPMON_EV_TRUNCATED && bit != MPMON_EV_NODE_OVERFLOW)
+            line += fmt::format(" [{}]", name);
+    return line;
+}
+
+nlohmann::ordered_json event_json(const mpmon_event& ev) {
+    nlohmann::ordered_json j;
+    bool query = ev.mode == MPMON_MODE_QUERY;
+    std::size_t n = forensic(ev);
+    j["seq"] = ev.seq;
+    j["ts_ns"] = ev.ts_ns;
+    j["latency_ns"] = ev.latency_ns;
+    j["cpu"] = ev.cpu;
+    j["cpu_node"] = ev.cpu_node;
+    j["tgid"] = ev.tgid;
+    j["pid"] = ev.pid;
+    j["uid"] = ev.uid;
+    j["comm"] = comm_of(ev);
+    j["target_pid"] = ev.target_pid;
+    j["count"] = ev.count;
+    j["mp_flags"] = ev.mp_flags;
+    j["flags"] = flags_name(ev.mp_flags);
+    j["mode"] = mode_name(ev.mode);
+    j["ret"] = ev.ret;
+    j["result"] = result_class(ev.ret);
+    // Addresses as hex strings: jq's doubles would round 64-bit numbers.
+    auto pages = nlohmann::ordered_json::array();
+    auto nodes = nlohmann::ordered_json::array();
+    auto status = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < n; ++i) {
+        pages.push_back(fmt::format("{:#x}", ev.pages[i]));
+        nodes.push_back(ev.nodes[i]);
+        status.push_back(written(ev, i) ? nlohmann::ordered_json(ev.status[i]) : nullptr);
+    }
+    j["pages"] = pages;
+    j["nodes"] = query ? nlohmann::ordered_json(nullptr) : nodes;
+    j["status"] = status;
+    auto outcome = nlohmann::ordered_json::object();
+    for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_node_pages, MPMON_EVENT_NODES); ++i)
+        outcome[fmt::format("node{}", ev.node_pages[i].node)] = ev.node_pages[i].pages;
+    for (unsigned c = 0; c < MPMON_PERR_NR; ++c)
+        if (ev.page_err[c])
+            outcome[page_err_name(c)] = ev.page_err[c];
+    j["outcome"] = outcome;
+    j["node_overflow"] = ev.node_overflow;
+    j["pages_written"] = ev.pages_written;
+    j["pages_not_written"] = ev.pages_not_written;
+    j["pages_truncated"] = ev.pages_truncated;
+    auto notes = nlohmann::ordered_json::array();
+    for (const auto& [bit, name] : event_flag_names)
+        if (ev.flags & bit)
+            notes.push_back(name);
+    j["event_flags"] = notes;
+    return j;
+}
+
+mpmon_event event_from_json(const nlohmann::json& j) {
+    mpmon_event ev{};
+    ev.size = sizeof(ev);
+    ev.seq = j.at("seq").get<std::uint64_t>();
+    ev.ts_ns = j.at("ts_ns").get<std::uint64_t>();
+    ev.latency_ns = j.at("latency_ns").get<std::uint64_t>();
+    ev.cpu = j.at("cpu").get<std::uint32_t>();
+    ev.cpu_node = j.at("cpu_node").get<std::int32_t>();
+    ev.tgid = j.at("tgid").get<std::uint32_t>();
+    ev.pid = j.at("pid").get<std::uint32_t>();
+    ev.uid = j.at("uid").get<std::uint32_t>();
+    auto comm = j.at("comm").get<std::string>();
+    std::memcpy(ev.comm, comm.data(), std::min(comm.size(), sizeof(ev.comm) - 1));
+    ev.target_pid = j.at("target_pid").get<std::int32_t>();
+    ev.count = j.at("count").get<std::uint64_t>();
+    ev.mp_flags = j.at("mp_flags").get<std::uint32_t>();
+    ev.mode = j.at("mode").get<std::string>() == "query" ? MPMON_MODE_QUERY : MPMON_MODE_MOVE;
+    ev.ret = j.at("ret").get<std::int64_t>();
+    const auto& pages = j.at("pages");
+    ev.nr_forensic =
+        static_cast<std::uint32_t>(std::min<std::size_t>(pages.size(), MPMON_FORENSIC));
+    for (std::uint32_t i = 0; i < ev.nr_forensic; ++i) {
+        ev.pages[i] = std::stoull(pages[i].get<std::string>(), nullptr, 16);
+        const auto& nodes = j.at("nodes");
+        if (!nodes.is_null())
+            ev.nodes[i] = nodes.at(i).get<std::int32_t>();
+        const auto& st = j.at("status").at(i);
+        if (!st.is_null()) {
+            ev.status[i] = st.get<std::int32_t>();
+            ev.status_written |= 1U << i;
+        }
+    }
+    for (const auto& [key, value] : j.at("outcome").items()) {
+        auto pages_n = value.get<std::uint32_t>();
+        if (key.rfind("node", 0) == 0) {
+            if (ev.nr_node_pages < MPMON_EVENT_NODES)
+                ev.node_pages[ev.nr_node_pages++] = {std::stoi(key.substr(4)), pages_n};
+            continue;
+        }
+        unsigned c = 0;
+        while (c < MPMON_PERR_NR && page_err_name(c) != key)
+            ++c;
+        if (c == MPMON_PERR_NR)
+            throw std::invalid_argument("unknown outcome key " + key);
+        ev.page_err[c] = pages_n;
+    }
+    ev.node_overflow = j.at("node_overflow").get<std::uint32_t>();
+    ev.pages_written = j.at("pages_written").get<std::uint64_t>();
+    ev.pages_not_written = j.at("pages_not_written").get<std::uint64_t>();
+    ev.pages_truncated = j.at("pages_truncated").get<std::uint64_t>();
+    for (const auto& name : j.at("event_flags"))
+        for (const auto& [bit, known] : event_flag_names)
+            if (name.get<std::string>() == known)
+                ev.flags |= bit;
+    return ev;
+}
+
+} // namespace mpctl

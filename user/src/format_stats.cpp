@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "format_stats.hpp"
+
+#include "text.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace mpctl {
+
+namespace {
+
+constexpr std::size_t label_width = 13;
+constexpr std::size_t line_width = 80;
+constexpr unsigned bar_width = 40;
+
+// "label        key value   key value ..." wrapped at 80 columns.
+void print_pairs(std::ostream& out, std::string_view label, const Counts& pairs,
+                 std::string_view sep = " ") {
+    std::string line = fmt::format("{:<{}}", label, label_width);
+    if (pairs.empty())
+        line += "-";
+    bool first = true;
+    for (const auto& [key, n] : pairs) {
+        std::string item = fmt::format("{}{}{}", key, sep, grouped(n));
+        if (!first && line.size() + 3 + item.size() > line_width) {
+            out << line << '\n';
+            line = std::string(label_width, ' ');
+            first = true;
+        }
+        line += first ? item : "   " + item;
+        first = false;
+    }
+    out << line << '\n';
+}
+
+nlohmann::ordered_json counts_json(const Counts& pairs) {
+    auto j = nlohmann::ordered_json::object();
+    for (const auto& [key, n] : pairs)
+        j[key] = n;
+    return j;
+}
+
+} // namespace
+
+void print_stats(std::ostream& out, const StatsView& v) {
+    print_pairs(out, "calls", {{"total", v.calls}, {"errors", v.errors}});
+    Counts returns;
+    for (const auto& [key, n] : v.returns)
+        returns.emplace_back(key == "0" ? "=0" : key == "positive" ? ">0" : key, n);
+    print_pairs(out, "returned", returns, " ");
+    print_pairs(out, "modes", {{"move", v.move}, {"query", v.query}});
+    print_pairs(out, "flags",
+                {{"MPOL_MF_MOVE", v.flag_move}, {"MPOL_MF_MOVE_ALL", v.flag_move_all}});
+    print_pairs(
+        out, "pages",
+        {{"requested", v.requested}, {"not_written", v.not_written}, {"truncated", v.truncated}});
+    print_pairs(out, "move status", v.page_status);
+    print_pairs(out, "query status", v.query_status);
+
+    if (v.latency.count == 0) {
+        out << fmt::format("{:<{}}-\n", "latency", label_width);
+    } else {
+        out << fmt::format("{:<{}}avg {}  p50 {}  p90 {}  p99 {}  max {}\n", "latency", label_width,
+                           duration(v.latency.sum_ns / v.latency.count), duration(v.latency.p50),
+                           duration(v.latency.p90), duration(v.latency.p99),
+                           duration(v.latency.max_ns));
+        std::uint64_t top = 0;
+        for (const auto& b : v.latency.buckets)
+            top = std::max(top, b.count);
+        for (const auto& b : v.latency.buckets) {
+            std::string range = fmt::format("[{}, {})", pow2_label(b.low), pow2_label(b.high));
+            out << fmt::format("  {:<14}{:>10} |{:<{}}|\n", range, grouped(b.count),
+                               bar(b.count, top, bar_width), bar_width);
+        }
+        out << fmt::format("{:<{}}(ns, log2 buckets)\n", "", label_width);
+    }
+    print_pairs(out, "lost",
+                {{"ring_dropped", v.ring_dropped}, {"kretprobe_missed", v.kretprobe_missed}});
+    print_pairs(out, "filtered", {{"calls", v.filtered}});
+    print_pairs(out, "events", {{"read", v.events_read}});
+}
+
+nlohmann::ordered_json stats_json(const StatsView& v) {
+    nlohmann::ordered_json j;
+    j["calls"] = v.calls;
+    j["errors"] = v.errors;
+    j["returns"] = counts_json(v.returns);
+    j["modes"] = {{"move", v.move}, {"query", v.query}};
+    j["flags"] = {{"MPOL_MF_MOVE", v.flag_move}, {"MPOL_MF_MOVE_ALL", v.flag_move_all}};
+    j["pages"] = {
+        {"requested", v.requested}, {"not_written", v.not_written}, {"truncated", v.truncated}};
+    j["page_status"] = counts_json(v.page_status);
+    j["query_status"] = counts_json(v.query_status);
+    auto log2 = nlohmann::ordered_json::array();
+    for (const auto& b : v.latency.buckets)
+        log2.push_back({{"low", b.low}, {"high", b.high}, {"count", b.count}});
+    j["latency_ns"] = {{"count", v.latency.count},
+                       {"sum", v.latency.sum_ns},
+                       {"p50", v.latency.p50},
+                       {"p90", v.latency.p90},
+                       {"p99", v.latency.p99},
+                       {"max", v.latency.max_ns},
+                       {"log2", log2}};
+    j["lost"] = {{"ring_dropped", v.ring_dropped}, {"kretprobe_missed", v.kretprobe_missed}};
+    j["filtered"] = v.filtered;
+    j["events_read"] = v.events_read;
+    return j;
+}
+
+void print_stats_interval(std::ostream& out, const StatsView& d, double seconds,
+                          const std::string& clock, bool header) {
+    if (header)
+        out << fmt::format("{:<8} {:>9} {:>9} {:>6} {:>10} {:>10} {:>8} {:>8} {:>5}\n", "time",
+                           "calls", "calls/s", "errors", "pages", "pages/s", "p50", "p99", "lost");
+    out << fmt::format("{:<8} {:>9} {:>9} {:>6} {:>10} {:>10} {:>8} {:>8} {:>5}\n", clock,
+                       grouped(d.calls), rate(d.calls, seconds), grouped(d.errors),
+                       grouped(d.requested), rate(d.requested, seconds),
+                       d.latency.count ? duration(d.latency.p50) : "-",
+                       d.latency.count ? duration(d.latency.p99) : "-",
+                       grouped(d.ring_dropped + d.kretprobe_missed));
+}
+
+nlohmann::ordered_json stats_interval_json(const StatsView& d, double seconds,
+                                           const std::string& clock) {
+    nlohmann::ordered_json j;
+    j["time"] = clock;
+    j["interval_s"] = seconds;
+    j["rates"] = {{"calls_per_s", seconds > 0 ? static_cast<double>(d.calls) / seconds : 0.0},
+                  {"pages_per_s", seconds > 0 ? static_cast<double>(d.requested) / seconds : 0.0}};
+    j["stats"] = stats_json(d);
+    return j;
+}
+
+} // namespace mpctl

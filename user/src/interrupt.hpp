@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+// Ctrl-C and SIGTERM as a file descriptor (signalfd), so the loops that wait
+// for events wait for them too, without a signal handler or a global flag.
+#pragma once
+
+#include "unique_fd.hpp"
+
+#include <chrono>
+#include <csignal>
+
+namespace mpctl {
+
+class Interrupt {
+public:
+    // Blocks SIGINT, SIGTERM and SIGHUP for the lifetime of the object.
+    Interrupt();
+    // An interrupt source that never fires (tests).
+    struct Never {};
+    explicit Interrupt(Never) {}
+    ~Interrupt();
+    Interrupt(const Interrupt&) = delete;
+    Interrupt& operator=(const Interrupt&) = delete;
+
+    int fd() const noexcept { return fd_.get(); }
+    // True once a blocked signal is pending (consumes it).
+    bool fired() const;
+
+private:
+    UniqueFd fd_;
+    sigset_t old_{};
+    bool blocked_ = false;
+};
+
+} // namespace mpctl
+
+namespace mpctl {
+// Sleeps up to timeout; true if the interrupt fired meanwhile.
+bool wait_interrupt(const Interrupt& intr, std::chrono::milliseconds timeout);
+} // namespace mpctl

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "stats_view.hpp"
+
+#include "decode.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <fmt/format.h>
+
+namespace mpctl {
+
+namespace {
+
+Counts outcome_counts(const mpmon_page_outcome& o) {
+    Counts out;
+    for (std::size_t n = 0; n < MPMON_STATS_NODES; ++n)
+        if (o.node[n])
+            out.emplace_back(fmt::format("node{}", n), o.node[n]);
+    if (o.node_overflow)
+        out.emplace_back(fmt::format("node{}+", MPMON_STATS_NODES), o.node_overflow);
+    for (unsigned c = 0; c < MPMON_PERR_NR; ++c)
+        if (o.err[c])
+            out.emplace_back(page_err_name(c), o.err[c]);
+    return out;
+}
+
+// Every field after the 8-byte header is a __u64 (a property of ABI v1 that
+// the static_assert below keeps honest), so a delta is element-wise.
+constexpr std::size_t counters_offset = 8;
+constexpr std::size_t nr_counters = (sizeof(mpmon_stats) - counters_offset) / 8;
+static_assert(offsetof(mpmon_stats, calls) == counters_offset);
+static_assert((sizeof(mpmon_stats) - counters_offset) % 8 == 0);
+
+std::array<std::uint64_t, nr_counters> counters(const mpmon_stats& s) {
+    std::array<std::uint64_t, nr_counters> c;
+    std::memcpy(c.data(), reinterpret_cast<const char*>(&s) + counters_offset, sizeof(c));
+    return c;
+}
+
+} // namespace
+
+StatsView make_view(const mpmon_stats& s) {
+    StatsView v;
+    v.calls = s.calls;
+    if (s.ret_zero)
+        v.returns.emplace_back("0", s.ret_zero);
+    if (s.ret_positive)
+        v.returns.emplace_back("positive", s.ret_positive);
+    for (int e = 1; e < MPMON_NR_ERRNO; ++e) {
+        v.errors += s.ret_errno[e];
+        if (s.ret_errno[e])
+            v.returns.emplace_back(errno_name(e), s.ret_errno[e]);
+    }
+    v.errors += s.ret_errno[0];
+    if (s.ret_errno[0])
+        v.returns.emplace_back("other", s.ret_errno[0]);
+    v.move = s.mode_move;
+    v.query = s.mode_query;
+    v.flag_move = s.flag_move;
+    v.flag_move_all = s.flag_move_all;
+    v.requested = s.pages_requested;
+    v.not_written = s.pages_not_written;
+    v.truncated = s.pages_truncated;
+    v.page_status = outcome_counts(s.move);
+    v.query_status = outcome_counts(s.query);
+
+    std::span<const Counter> hist(s.lat_log2);
+    for (auto c : hist)
+        v.latency.count += c;
+    v.latency.sum_ns = s.lat_sum_ns;
+    v.latency.max_ns = s.lat_max_ns;
+    v.latency.p50 = percentile(hist, 50, s.lat_max_ns);
+    v.latency.p90 = percentile(hist, 90, s.lat_max_ns);
+    v.latency.p99 = percentile(hist, 99, s.lat_max_ns);
+    v.latency.buckets = nonempty_buckets(hist);
+
+    v.ring_dropped = s.ring_dropped;
+    v.kretprobe_missed = s.kretprobe_missed;
+    v.filtered = s.filtered;
+    v.events_read = s.events_read;
+    return v;
+}
+
+mpmon_stats stats_delta(const mpmon_stats& now, const mpmon_stats& then) {
+    auto a = counters(now);
+    auto b = counters(then);
+    for (std::size_t i = 0; i < nr_counters; ++i)
+        a[i] -= b[i];
+    mpmon_stats out = now;
+    std::memcpy(reinterpret_cast<char*>(&out) + counters_offset, a.data(), sizeof(a));
+    out.lat_max_ns = now.lat_max_ns;
+    std::memset(out.__reserved, 0, sizeof(out.__reserved));
+    return out;
+}
+
+} // namespace mpctl

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+// mpmon_stats as named counts: what both the text and the JSON output show.
+#pragma once
+
+#include "latency.hpp"
+
+#include <linux/mpmon.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mpctl {
+
+// (key, count) in a stable order; zero counts are left out.
+using Counts = std::vector<std::pair<std::string, std::uint64_t>>;
+
+struct LatencyView {
+    std::uint64_t count = 0;
+    std::uint64_t sum_ns = 0;
+    std::uint64_t max_ns = 0;
+    std::uint64_t p50 = 0, p90 = 0, p99 = 0;
+    std::vector<LatencyBucket> buckets;
+};
+
+struct StatsView {
+    std::uint64_t calls = 0;
+    std::uint64_t errors = 0; // calls that returned < 0
+    Counts returns;           // "0", "positive", errno names, "other"
+    std::uint64_t move = 0, query = 0;
+    std::uint64_t flag_move = 0, flag_move_all = 0;
+    std::uint64_t requested = 0, not_written = 0, truncated = 0;
+    Counts page_status;  // move-mode calls that returned >= 0
+    Counts query_status; // query-mode calls that returned >= 0
+    LatencyView latency;
+    std::uint64_t ring_dropped = 0, kretprobe_missed = 0;
+    std::uint64_t filtered = 0, events_read = 0;
+};
+
+StatsView make_view(const mpmon_stats& stats);
+
+// Counters of now minus those of then (lat_max_ns is kept from now: the
+// maximum of an interval is not recorded).
+mpmon_stats stats_delta(const mpmon_stats& now, const mpmon_stats& then);
+
+} // namespace mpctl

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+// Small text helpers for the human output.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mpctl {
+
+// 1234567 -> "1,234,567".
+std::string grouped(std::uint64_t n);
+// A duration in ns with a unit: "850ns", "12.3us", "4.56ms", "1.20s".
+std::string duration(std::uint64_t ns);
+// A power of two as bpftrace labels it: 512, 1K, 2M, 4G ...
+std::string pow2_label(std::uint64_t v);
+// A bar of '@' proportional to value/max, width columns at most.
+std::string bar(std::uint64_t value, std::uint64_t max, unsigned width);
+// A rate per second with one decimal, grouped: "1,234.5".
+std::string rate(std::uint64_t count, double seconds);
+
+} // namespace mpctl
