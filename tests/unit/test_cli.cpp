@@ -1,2 +1,125 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "cli.hpp"
+#include "error.hpp"
+
 #include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
+using namespace mpctl;
+
+namespace {
+
+Options parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "mpctl");
+    return parse_options(args);
+}
+
+// The message of the UsageError that parsing args throws.
+std::string usage_error(std::vector<const char*> args) {
+    try {
+        parse(std::move(args));
+    } catch (const UsageError& e) {
+        EXPECT_EQ(e.code(), Exit::usage);
+        return e.what();
+    }
+    ADD_FAILURE() << "no usage error";
+    return {};
+}
+
+} // namespace
+
+TEST(Cli, Commands) {
+    EXPECT_EQ(parse({"info"}).command, Command::info);
+    EXPECT_EQ(parse({"stats"}).command, Command::stats);
+    EXPECT_EQ(parse({"events"}).command, Command::events);
+    EXPECT_EQ(parse({"top"}).command, Command::top);
+    EXPECT_EQ(parse({"reset"}).command, Command::reset);
+    EXPECT_EQ(parse({"enable"}).command, Command::enable);
+    EXPECT_EQ(parse({"disable"}).command, Command::disable);
+    EXPECT_EQ(parse({"filter"}).command, Command::filter);
+    EXPECT_EQ(parse({"--version"}).command, Command::version);
+}
+
+TEST(Cli, JsonAndDeviceBeforeOrAfterTheCommand) {
+    auto a = parse({"--json", "--device", "/tmp/x", "stats"});
+    auto b = parse({"stats", "--json", "--device", "/tmp/x"});
+    for (const auto& o : {a, b}) {
+        EXPECT_TRUE(o.json);
+        EXPECT_EQ(o.device, "/tmp/x");
+    }
+    EXPECT_FALSE(parse({"stats"}).json);
+    EXPECT_EQ(parse({"stats"}).device, "/dev/mpmon");
+}
+
+TEST(Cli, StatsOptions) {
+    auto o = parse({"stats", "--watch", "0.5", "--count", "3", "--reset"});
+    EXPECT_EQ(o.stats.watch_s, 0.5);
+    EXPECT_EQ(o.stats.count, 3u);
+    EXPECT_TRUE(o.stats.reset);
+    EXPECT_NE(usage_error({"stats", "--count", "3"}).find("--count needs --watch"),
+              std::string::npos);
+    EXPECT_NE(
+        usage_error({"stats", "--watch", "0"}).find("--watch: '0' is not a number of seconds"),
+        std::string::npos);
+    EXPECT_NE(usage_error({"stats", "--watch", "1s"}).find("'1s'"), std::string::npos);
+    EXPECT_NE(usage_error({"stats", "--watch", "nan"}).find("'nan'"), std::string::npos);
+    EXPECT_NE(
+        usage_error({"stats", "--watch", "1", "--count", "-1"}).find("'-1' is not an integer"),
+        std::string::npos);
+}
+
+TEST(Cli, EventsOptions) {
+    auto o =
+        parse({"events", "-f", "--limit", "5", "--tgid", "123", "--comm", "mpwork", "--errors"});
+    EXPECT_TRUE(o.events.follow);
+    EXPECT_EQ(o.events.limit, 5u);
+    EXPECT_EQ(o.events.tgid, 123u);
+    EXPECT_EQ(o.events.comm, "mpwork");
+    EXPECT_TRUE(o.events.errors_only);
+    EXPECT_NE(usage_error({"events", "--tgid", "0"}).find("--tgid: '0' is not an integer from 1"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"events", "--tgid", "99999999"}).find("'99999999'"), std::string::npos);
+    EXPECT_NE(usage_error({"events", "--comm", "a-name-longer-than-15"}).find("1 to 15 characters"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"events", "--limit"}).find("limit"), std::string::npos);
+}
+
+TEST(Cli, TopAndFilterOptions) {
+    auto t = parse({"top", "--interval", "1.5", "--count", "2", "--rows", "3"});
+    EXPECT_EQ(t.top.interval_s, 1.5);
+    EXPECT_EQ(t.top.count, 2u);
+    EXPECT_EQ(t.top.rows, 3u);
+    auto f = parse({"filter", "--tgid", "5", "--uid", "0", "--comm", "x"});
+    EXPECT_EQ(f.filter.tgid, 5u);
+    EXPECT_EQ(f.filter.uid, 0u);
+    EXPECT_EQ(f.filter.comm, "x");
+    EXPECT_TRUE(f.filter.set());
+    EXPECT_TRUE(parse({"filter", "--clear"}).filter.clear);
+    EXPECT_FALSE(parse({"filter"}).filter.set());
+    EXPECT_NE(usage_error({"filter", "--clear", "--tgid", "5"}).find("--clear cannot be combined"),
+              std::string::npos);
+}
+
+TEST(Cli, Mistakes) {
+    EXPECT_NE(usage_error({}).find("no command given"), std::string::npos);
+    EXPECT_NE(usage_error({"bogus"}).find("unknown command 'bogus'"), std::string::npos);
+    EXPECT_NE(usage_error({"--watch", "1", "stats"}).find("unknown option '--watch'"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"stats", "--follow"}).find("--follow"), std::string::npos);
+    EXPECT_NE(usage_error({"info", "extra"}).find("extra"), std::string::npos);
+    // No abbreviations: --com is not --comm.
+    EXPECT_NE(usage_error({"filter", "--com", "x"}).find("--com"), std::string::npos);
+}
+
+TEST(Cli, Help) {
+    EXPECT_EQ(parse({"--help"}).command, Command::help);
+    auto o = parse({"events", "--help"});
+    EXPECT_EQ(o.command, Command::help);
+    EXPECT_EQ(o.help_topic, "events");
+    EXPECT_EQ(parse({"help", "stats"}).help_topic, "stats");
+    EXPECT_NE(usage().find("Exit status"), std::string::npos);
+    EXPECT_NE(usage("events").find("--follow"), std::string::npos);
+    EXPECT_NE(usage("filter").find("--clear"), std::string::npos);
+    EXPECT_NE(short_usage().find("mpctl --help"), std::string::npos);
+}

@@ -1,2 +1,232 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "commands.hpp"
+#include "error.hpp"
+#include "events_fixture.hpp"
+#include "interrupt.hpp"
+#include "replay.hpp"
+
+#include <cerrno>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <streambuf>
+
+using namespace mpctl;
+using mpctl::testing::move_event;
+
+namespace {
+
+mpmon_info test_info() {
+    mpmon_info i{};
+    i.size = sizeof(i);
+    i.abi_major = MPMON_ABI_MAJOR;
+    i.abi_minor = MPMON_ABI_MINOR;
+    i.enabled = 1;
+    std::strcpy(i.module_version, "1.0.0");
+    std::strcpy(i.symbol, "sys_move_pages");
+    i.ring_capacity = 4096;
+    i.event_size = sizeof(mpmon_event);
+    i.page_size = 65536;
+    i.nr_node_ids = 2;
+    i.nr_online_nodes = 2;
+    i.nr_cpu_ids = 2;
+    i.maxactive = 64;
+    i.max_status = 4096;
+    i.status_source = MPMON_STATUS_STORE_PROBE;
+    i.arch = MPMON_ARCH_PPC64LE;
+    return i;
+}
+
+mpmon_stats stats_with_calls(std::uint64_t calls) {
+    mpmon_stats s{};
+    s.size = sizeof(s);
+    s.calls = calls;
+    s.ret_zero = calls;
+    s.mode_move = calls;
+    s.pages_requested = calls * 16;
+    s.move.node[1] = calls * 16;
+    s.lat_log2[14] = calls;
+    s.lat_max_ns = 10000;
+    return s;
+}
+
+struct Run {
+    std::ostringstream out, diag;
+    Exit exit = Exit::failure;
+};
+
+Run run(ReplayMonitor& m, std::vector<const char*> args) {
+    args.insert(args.begin(), "mpctl");
+    auto options = parse_options(args);
+    Run r;
+    auto clock = Clock::fixed(0);
+    Interrupt never{Interrupt::Never{}};
+    Context ctx{m, r.out, r.diag, clock, never};
+    r.exit = run_command(options, ctx);
+    return r;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        out.push_back(l);
+    return out;
+}
+
+} // namespace
+
+TEST(Commands, Info) {
+    ReplayMonitor m(test_info(), {}, {});
+    auto r = run(m, {"info"});
+    EXPECT_NE(r.out.str().find("probed symbol   sys_move_pages"), std::string::npos) << r.out.str();
+    EXPECT_NE(r.out.str().find("2 online, 2 possible"), std::string::npos);
+    auto j = nlohmann::json::parse(run(m, {"info", "--json"}).out.str());
+    EXPECT_EQ(j["symbol"], "sys_move_pages");
+    EXPECT_EQ(j["arch"], "ppc64le");
+    EXPECT_EQ(j["enabled"], true);
+    EXPECT_EQ(j["nodes"]["online"], 2);
+    EXPECT_TRUE(j["filter"].empty());
+}
+
+TEST(Commands, StatsAndReset) {
+    ReplayMonitor m(test_info(), {stats_with_calls(5)}, {});
+    auto j = nlohmann::json::parse(run(m, {"--json", "stats"}).out.str());
+    EXPECT_EQ(j["calls"], 5);
+    EXPECT_EQ(j["page_status"]["node1"], 80);
+    EXPECT_EQ(m.resets(), 0);
+    auto r = run(m, {"stats", "--reset"});
+    EXPECT_EQ(m.resets(), 1);
+    EXPECT_NE(r.out.str().find("total 5"), std::string::npos) << r.out.str();
+}
+
+TEST(Commands, StatsWatchPrintsDeltas) {
+    // Cumulative 0, 10, 30, then a reset by someone else (2): never negative.
+    ReplayMonitor m(
+        test_info(),
+        {stats_with_calls(0), stats_with_calls(10), stats_with_calls(30), stats_with_calls(2)}, {});
+    auto r = run(m, {"stats", "--json", "--watch", "0.01", "--count", "3"});
+    auto l = lines(r.out.str());
+    ASSERT_EQ(l.size(), 3u) << r.out.str();
+    EXPECT_EQ(nlohmann::json::parse(l[0])["stats"]["calls"], 10);
+    EXPECT_EQ(nlohmann::json::parse(l[1])["stats"]["calls"], 20);
+    EXPECT_EQ(nlohmann::json::parse(l[2])["stats"]["calls"], 2);
+    EXPECT_GT(nlohmann::json::parse(l[0])["interval_s"].get<double>(), 0.0);
+    auto text = run(m, {"stats", "--watch", "0.01", "--count", "2"});
+    EXPECT_EQ(lines(text.out.str()).size(), 3u) << text.out.str(); // header + 2
+}
+
+TEST(Commands, EventsDrainAndFilter) {
+    std::vector<mpmon_event> evs = {move_event(10, "alpha", 16, 1), move_event(20, "beta", 16, 1),
+                                    move_event(10, "alpha", 1, 1000, -ENODEV),
+                                    move_event(30, "gamma", 4, 0)};
+    {
+        ReplayMonitor m(test_info(), {}, evs);
+        auto r = run(m, {"events"});
+        EXPECT_EQ(lines(r.out.str()).size(), 4u) << r.out.str();
+        EXPECT_TRUE(r.diag.str().empty()) << r.diag.str();
+    }
+    {
+        ReplayMonitor m(test_info(), {}, evs);
+        auto l = lines(run(m, {"events", "--json", "--tgid", "10"}).out.str());
+        ASSERT_EQ(l.size(), 2u);
+        EXPECT_EQ(nlohmann::json::parse(l[1])["result"], "ENODEV");
+    }
+    {
+        ReplayMonitor m(test_info(), {}, evs);
+        auto l = lines(run(m, {"events", "--comm", "gamma"}).out.str());
+        ASSERT_EQ(l.size(), 1u);
+        EXPECT_NE(l[0].find("gamma[30/31]"), std::string::npos);
+    }
+    {
+        ReplayMonitor m(test_info(), {}, evs);
+        auto l = lines(run(m, {"events", "--errors"}).out.str());
+        ASSERT_EQ(l.size(), 1u);
+        EXPECT_NE(l[0].find("ENODEV"), std::string::npos);
+    }
+    {
+        ReplayMonitor m(test_info(), {}, evs);
+        EXPECT_EQ(lines(run(m, {"events", "--limit", "3"}).out.str()).size(), 3u);
+    }
+}
+
+TEST(Commands, FollowReportsWhatWasReadAndLost) {
+    std::vector<mpmon_event> evs(700, move_event(10, "alpha", 1, 1));
+    ReplayMonitor m(test_info(), {}, evs);
+    m.set_lost(12);
+    auto r = run(m, {"events", "--follow", "--json"});
+    EXPECT_EQ(lines(r.out.str()).size(), 700u);
+    EXPECT_NE(r.diag.str().find("700 events read, 700 printed"), std::string::npos) << r.diag.str();
+    EXPECT_NE(r.diag.str().find("(12 since the last reset)"), std::string::npos) << r.diag.str();
+}
+
+namespace {
+// An output that accepts limit bytes, then fails like a closed pipe.
+class ClosingBuf : public std::streambuf {
+public:
+    explicit ClosingBuf(std::size_t limit) : left_(limit) {}
+
+protected:
+    int_type overflow(int_type c) override {
+        if (left_ == 0)
+            return traits_type::eof();
+        --left_;
+        return c;
+    }
+
+private:
+    std::size_t left_;
+};
+} // namespace
+
+TEST(Commands, ClosedOutputEndsQuietly) {
+    std::vector<mpmon_event> evs(2000, move_event(10, "alpha", 1, 1));
+    ReplayMonitor m(test_info(), {}, evs);
+    ClosingBuf buf(1000);
+    std::ostream out(&buf);
+    std::ostringstream diag;
+    auto options = parse_options(std::vector<const char*>{"mpctl", "events", "--follow"});
+    auto clock = Clock::fixed(0);
+    Interrupt never{Interrupt::Never{}};
+    Context ctx{m, out, diag, clock, never};
+    EXPECT_EQ(run_command(options, ctx), Exit::ok);
+    EXPECT_TRUE(diag.str().empty()) << diag.str();
+    // It stopped at the first failed batch instead of draining everything.
+    std::array<mpmon_event, 4096> rest{};
+    EXPECT_GT(m.read_events(rest).count, 0u);
+}
+
+TEST(Commands, Top) {
+    std::vector<mpmon_event> evs = {move_event(10, "alpha", 16, 1), move_event(10, "alpha", 16, 1),
+                                    move_event(20, "beta", 512, 1)};
+    ReplayMonitor m(test_info(), {}, evs);
+    auto r = run(m, {"top", "--interval", "0.01", "--count", "1", "--json"});
+    auto j = nlohmann::json::parse(r.out.str());
+    EXPECT_EQ(j["events"], 3);
+    EXPECT_EQ(j["callers"][0]["comm"], "alpha");
+    EXPECT_EQ(j["callers"][1]["pages"], 512);
+}
+
+TEST(Commands, ControlAndFilter) {
+    ReplayMonitor m(test_info(), {}, {});
+    EXPECT_EQ(run(m, {"disable"}).out.str(), "mpmon: recording stopped\n");
+    EXPECT_EQ(m.info().enabled, 0u);
+    EXPECT_EQ(run(m, {"--json", "enable"}).out.str(), "{\"enabled\":true}\n");
+    EXPECT_EQ(m.info().enabled, 1u);
+    run(m, {"reset"});
+    EXPECT_EQ(m.resets(), 1);
+
+    auto r = run(m, {"filter", "--tgid", "42", "--comm", "mpwork"});
+    EXPECT_EQ(r.out.str(), "filter: tgid 42, comm \"mpwork\"\n");
+    auto f = m.filter();
+    EXPECT_EQ(f.mask, MPMON_FILTER_TGID | MPMON_FILTER_COMM);
+    EXPECT_EQ(f.tgid, 42u);
+    EXPECT_STREQ(f.comm, "mpwork");
+    EXPECT_EQ(f.uid, 0u);
+    EXPECT_EQ(f.__reserved0, 0u);
+    auto j = nlohmann::json::parse(run(m, {"filter", "--json"}).out.str());
+    EXPECT_EQ(j["filter"]["tgid"], 42);
+    run(m, {"filter", "--clear"});
+    EXPECT_EQ(m.filter().mask, 0u);
+    EXPECT_EQ(run(m, {"filter"}).out.str(), "filter: none (every call is recorded)\n");
+}

@@ -1,2 +1,158 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "format_stats.hpp"
+#include "stats_view.hpp"
+
+#include <cerrno>
 #include <gtest/gtest.h>
+#include <sstream>
+#include <string>
+
+using namespace mpctl;
+
+namespace {
+
+// 7 calls: 3 moves to node 1 (48 pages), 1 query (16 pages on node 1),
+// one per-page EFAULT, one ENODEV, one EINVAL, one partial move (ret 2).
+mpmon_stats synthetic() {
+    mpmon_stats s{};
+    s.size = sizeof(s);
+    s.calls = 7;
+    s.ret_zero = 4;
+    s.ret_positive = 1;
+    s.ret_errno[ENODEV] = 1;
+    s.ret_errno[EINVAL] = 1;
+    s.mode_move = 6;
+    s.mode_query = 1;
+    s.flag_move = 6;
+    s.pages_requested = 83;
+    s.pages_not_written = 2;
+    s.move.node[1] = 48;
+    s.move.err[MPMON_PERR_EFAULT] = 1;
+    s.query.node[1] = 16;
+    s.lat_log2[11] = 3; // [1K, 2K)
+    s.lat_log2[17] = 4; // [64K, 128K)
+    s.lat_sum_ns = 3 * 1500 + 4 * 100000;
+    s.lat_max_ns = 120000;
+    s.ring_dropped = 5;
+    s.kretprobe_missed = 1;
+    s.filtered = 9;
+    s.events_read = 2;
+    return s;
+}
+
+} // namespace
+
+TEST(StatsView, NamesEveryCounter) {
+    auto v = make_view(synthetic());
+    EXPECT_EQ(v.calls, 7u);
+    EXPECT_EQ(v.errors, 2u);
+    Counts want_returns = {{"0", 4}, {"positive", 1}, {"ENODEV", 1}, {"EINVAL", 1}};
+    EXPECT_EQ(v.returns, want_returns);
+    EXPECT_EQ(v.page_status, (Counts{{"node1", 48}, {"EFAULT", 1}}));
+    EXPECT_EQ(v.query_status, (Counts{{"node1", 16}}));
+    EXPECT_EQ(v.latency.count, 7u);
+    EXPECT_EQ(v.latency.max_ns, 120000u);
+    EXPECT_GE(v.latency.p50, 65536u);
+    EXPECT_LE(v.latency.p99, 120000u);
+    EXPECT_EQ(v.latency.buckets.size(), 2u);
+}
+
+TEST(StatsView, ErrnoBeyondTheTableIsOther) {
+    auto s = synthetic();
+    s.ret_errno[0] = 3;
+    auto v = make_view(s);
+    EXPECT_EQ(v.errors, 5u);
+    EXPECT_EQ(v.returns.back(), (std::pair<std::string, std::uint64_t>{"other", 3}));
+}
+
+TEST(StatsView, NodesBeyondTheTable) {
+    auto s = synthetic();
+    s.move.node_overflow = 4;
+    auto v = make_view(s);
+    EXPECT_EQ(v.page_status[1], (std::pair<std::string, std::uint64_t>{"node256+", 4}));
+}
+
+TEST(StatsView, DeltaIsElementWise) {
+    auto before = synthetic();
+    auto after = synthetic();
+    after.calls += 10;
+    after.move.node[0] += 160;
+    after.lat_log2[12] += 10;
+    after.lat_max_ns = 999999;
+    after.ring_dropped += 1;
+    auto d = make_view(stats_delta(after, before));
+    EXPECT_EQ(d.calls, 10u);
+    EXPECT_EQ(d.page_status, (Counts{{"node0", 160}}));
+    EXPECT_EQ(d.latency.count, 10u);
+    EXPECT_EQ(d.latency.max_ns, 999999u);
+    EXPECT_EQ(d.ring_dropped, 1u);
+    EXPECT_EQ(d.errors, 0u);
+}
+
+TEST(StatsJson, HasEveryKeyOfTheSchema) {
+    auto j = stats_json(make_view(synthetic()));
+    for (const char* key : {"calls", "errors", "returns", "modes", "flags", "pages", "page_status",
+                            "query_status", "latency_ns", "lost", "filtered"})
+        EXPECT_TRUE(j.contains(key)) << key;
+    EXPECT_EQ(j["calls"], 7);
+    EXPECT_EQ(j["errors"], 2);
+    EXPECT_EQ(j["returns"]["0"], 4);
+    EXPECT_EQ(j["returns"]["positive"], 1);
+    EXPECT_EQ(j["returns"]["ENODEV"], 1);
+    EXPECT_EQ(j["returns"]["EINVAL"], 1);
+    EXPECT_EQ(j["modes"]["move"], 6);
+    EXPECT_EQ(j["modes"]["query"], 1);
+    EXPECT_EQ(j["flags"]["MPOL_MF_MOVE"], 6);
+    EXPECT_EQ(j["flags"]["MPOL_MF_MOVE_ALL"], 0);
+    EXPECT_EQ(j["pages"]["requested"], 83);
+    EXPECT_EQ(j["pages"]["not_written"], 2);
+    EXPECT_EQ(j["pages"]["truncated"], 0);
+    EXPECT_EQ(j["page_status"]["node1"], 48);
+    EXPECT_EQ(j["page_status"]["EFAULT"], 1);
+    EXPECT_EQ(j["query_status"]["node1"], 16);
+    for (const char* key : {"count", "p50", "p90", "p99", "max", "log2"})
+        EXPECT_TRUE(j["latency_ns"].contains(key)) << key;
+    EXPECT_EQ(j["latency_ns"]["count"], 7);
+    EXPECT_EQ(j["latency_ns"]["log2"][0]["low"], 1024);
+    EXPECT_EQ(j["latency_ns"]["log2"][0]["high"], 2048);
+    EXPECT_EQ(j["latency_ns"]["log2"][0]["count"], 3);
+    EXPECT_EQ(j["lost"]["ring_dropped"], 5);
+    EXPECT_EQ(j["lost"]["kretprobe_missed"], 1);
+    EXPECT_EQ(j["filtered"], 9);
+}
+
+TEST(StatsText, FitsEightyColumnsAndShowsTheNumbers) {
+    auto s = synthetic();
+    for (int n = 0; n < 40; ++n) // many nodes: the line must wrap
+        s.move.node[n] = 1000000 + static_cast<unsigned>(n);
+    std::ostringstream out;
+    print_stats(out, make_view(s));
+    std::istringstream lines(out.str());
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+        EXPECT_LE(line.size(), 80u) << line;
+        ++n;
+    }
+    EXPECT_GT(n, 10);
+    auto text = out.str();
+    EXPECT_NE(text.find("total 7"), std::string::npos) << text;
+    EXPECT_NE(text.find("ENODEV 1"), std::string::npos);
+    EXPECT_NE(text.find("node39 1,000,039"), std::string::npos);
+    EXPECT_NE(text.find("[1K, 2K)"), std::string::npos);
+    EXPECT_NE(text.find("ring_dropped 5"), std::string::npos);
+}
+
+TEST(StatsText, Interval) {
+    mpmon_stats d{};
+    d.calls = 30;
+    d.pages_requested = 480;
+    std::ostringstream out;
+    print_stats_interval(out, make_view(d), 2.0, "12:00:00", true);
+    EXPECT_NE(out.str().find("calls/s"), std::string::npos);
+    EXPECT_NE(out.str().find("15.0"), std::string::npos);
+    EXPECT_NE(out.str().find("240.0"), std::string::npos);
+    auto j = stats_interval_json(make_view(d), 2.0, "12:00:00");
+    EXPECT_EQ(j["rates"]["calls_per_s"], 15.0);
+    EXPECT_EQ(j["stats"]["calls"], 30);
+}

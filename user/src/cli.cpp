@@ -20,6 +20,10 @@ namespace mpctl {
 
 namespace {
 
+// No abbreviations: --comm must never be taken for another option.
+constexpr int parse_style =
+    po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
 struct CommandInfo {
     const char* name;
     Command command;
@@ -220,6 +224,7 @@ Options parse_options(std::span<const char* const> args) {
         po::parsed_options parsed = po::command_line_parser(argc, args.data())
                                         .options(all)
                                         .positional(positional)
+                                        .style(parse_style)
                                         .allow_unregistered()
                                         .run();
         // Options of a command only count after the command.
@@ -264,7 +269,12 @@ Options parse_options(std::span<const char* const> args) {
         po::options_description mine = command_options(info.command);
         mine.add(common_options());
         po::variables_map cvm;
-        po::store(po::command_line_parser(rest).options(mine).run(), cvm);
+        auto mine_parsed = po::command_line_parser(rest).options(mine).style(parse_style).run();
+        for (const auto& opt : mine_parsed.options)
+            if (opt.position_key >= 0)
+                throw UsageError(fmt::format("{}: unexpected argument '{}'", info.name,
+                                             opt.value.empty() ? "" : opt.value.front()));
+        po::store(mine_parsed, cvm);
         if (cvm.count("help")) {
             o.help_topic = info.name;
             o.command = Command::help;

@@ -38,10 +38,13 @@ std::string status_text(std::int32_t status) {
     return status >= 0 ? std::to_string(status) : errno_name(-status);
 }
 
-// "[a, b, c, ...]" of the forensic entries; "..." when count has more.
+// Entries shown per array in a text line (JSON has all MPMON_FORENSIC).
+constexpr std::size_t line_entries = 4;
+
+// "[a, b, c, ...]" of the first forensic entries; "..." when count has more.
 template <typename F> std::string list(const mpmon_event& ev, F&& item) {
     std::string out = "[";
-    std::size_t n = forensic(ev);
+    std::size_t n = std::min(forensic(ev), line_entries);
     for (std::size_t i = 0; i < n; ++i)
         out += (i ? ", " : "") + item(i);
     if (ev.count > n)

@@ -44,6 +44,8 @@ std::uint64_t percentile(std::span<const Counter> hist, double p, std::uint64_t 
         double high = static_cast<double>(std::min(bucket_high(i), max_ns + 1));
         double frac = static_cast<double>(rank - seen) / static_cast<double>(hist[i]);
         auto value = static_cast<std::uint64_t>(low + (std::max(high, low) - low) * frac);
+        // high is exclusive: the sample is below it.
+        value = std::min(value, static_cast<std::uint64_t>(std::max(high, low + 1)) - 1);
         return std::min(std::max(value, bucket_low(i)), max_ns);
     }
     return max_ns;

@@ -28,7 +28,7 @@ mpmon_stats ReplayMonitor::stats() {
 }
 
 ReadResult ReplayMonitor::read_events(std::span<mpmon_event> buf) {
-    std::size_t n = std::min({buf.size(), events_.size(), batch_});
+    std::size_t n = std::min(buf.size(), events_.size());
     std::copy_n(events_.begin(), n, buf.begin());
     events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(n));
     return {n, lost_};

@@ -32,14 +32,12 @@ public:
     int resets() const noexcept { return resets_; }
     std::size_t stats_calls() const noexcept { return next_stats_; }
     void set_lost(std::uint64_t lost) noexcept { lost_ = lost; }
-    void set_batch(std::size_t batch) noexcept { batch_ = batch; }
 
 private:
     mpmon_info info_;
     std::vector<mpmon_stats> stats_;
     std::size_t next_stats_ = 0;
     std::deque<mpmon_event> events_;
-    std::size_t batch_ = static_cast<std::size_t>(-1);
     std::uint64_t lost_ = 0;
     mpmon_filter filter_{};
     int resets_ = 0;

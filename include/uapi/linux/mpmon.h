@@ -129,9 +129,9 @@ struct mpmon_stats {
 	__u64 flag_move;	/* MPOL_MF_MOVE set */
 	__u64 flag_move_all;	/* MPOL_MF_MOVE_ALL set */
 	__u64 pages_requested;	/* sum of count */
+	/* Of calls that returned >= 0 (a failed call writes no status): */
 	__u64 pages_not_written; /* status entries the kernel did not write */
 	__u64 pages_truncated;	/* entries beyond max_status, not examined */
-	/* status entries of calls that returned >= 0 */
 	struct mpmon_page_outcome move;
 	struct mpmon_page_outcome query;
 	__u64 lat_log2[MPMON_LAT_BUCKETS]; /* [i]: 2^(i-1) <= ns < 2^i */
