@@ -19,7 +19,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 all: mpctl module
 
 mpctl:
-	cmake -S user -B $(BUILD)/user $(CMAKE_FLAGS)
+	cmake -S user -B $(BUILD)/user $(CMAKE_FLAGS) -DMPCTL_TESTS=OFF
 	cmake --build $(BUILD)/user --parallel
 
 module:

@@ -147,6 +147,10 @@ TEST(Commands, EventsDrainAndFilter) {
     {
         ReplayMonitor m(test_info(), {}, evs);
         EXPECT_EQ(lines(run(m, {"events", "--limit", "3"}).out.str()).size(), 3u);
+        // The events beyond the limit stay in the ring for the next reader.
+        auto rest = lines(run(m, {"events"}).out.str());
+        ASSERT_EQ(rest.size(), 1u);
+        EXPECT_NE(rest[0].find("gamma"), std::string::npos);
     }
 }
 

@@ -9,6 +9,7 @@
 #include "text.hpp"
 #include "top.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fmt/format.h>
@@ -123,7 +124,12 @@ Exit cmd_events(const Options& o, Context& ctx) {
     std::optional<std::uint64_t> first_lost;
     std::uint64_t lost = 0;
     while (!e.limit || printed < *e.limit) {
-        auto r = ctx.monitor.read_events(buf);
+        // With --limit, take no more events out of the ring than may be
+        // printed: the rest stay for the next reader.
+        std::size_t want = buf.size();
+        if (e.limit)
+            want = static_cast<std::size_t>(std::min<std::uint64_t>(want, *e.limit - printed));
+        auto r = ctx.monitor.read_events(std::span(buf.data(), want));
         if (!first_lost)
             first_lost = r.lost;
         lost = r.lost;
@@ -139,7 +145,7 @@ Exit cmd_events(const Options& o, Context& ctx) {
         }
         if (output_gone(ctx.out))
             return Exit::ok;
-        if (r.count == buf.size())
+        if (r.count == want)
             continue;
         if (!e.follow)
             break;
