@@ -47,7 +47,7 @@ void mpmon_stats_account(const struct mpmon_event *ev);
 void mpmon_stats_inc_filtered(void);
 void mpmon_stats_inc_dropped(void);
 void mpmon_stats_add_read(unsigned int n);
-void mpmon_stats_read(struct mpmon_stats *out);
+void mpmon_stats_read(struct mpmon_stats *out, bool reset);
 void mpmon_stats_reset(void);
 u64 mpmon_stats_dropped(void);
 

@@ -87,12 +87,17 @@ static int mpmon_get_info(void __user *uarg)
 static int mpmon_get_stats(void __user *uarg)
 {
 	struct mpmon_stats *stats;
+	u32 flags;
 	int ret;
 
+	if (get_user(flags, (u32 __user *)(uarg + offsetof(struct mpmon_stats, flags))))
+		return -EFAULT;
+	if (flags & ~MPMON_STATS_RESET)
+		return -EINVAL;
 	stats = kmalloc(sizeof(*stats), GFP_KERNEL);	/* 6 KiB: not on the stack */
 	if (!stats)
 		return -ENOMEM;
-	mpmon_stats_read(stats);	/* fills every byte */
+	mpmon_stats_read(stats, flags & MPMON_STATS_RESET);	/* fills every byte */
 	ret = mpmon_copy_sized(uarg, stats, sizeof(*stats),
 			       MPMON_STATS_SIZE_VER0);
 	kfree(stats);

@@ -148,7 +148,21 @@ static void mpmon_stats_sum(struct mpmon_stats *out)
 	out->kretprobe_missed = mpmon_probe_nmissed();
 }
 
-void mpmon_stats_read(struct mpmon_stats *out)
+/* Zero lat_max_ns, the one counter a baseline cannot take back. */
+static void mpmon_stats_clear_max(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu_ptr(mpmon_pcpu, cpu)->lat_max_ns, 0);
+}
+
+/*
+ * The counters since the last reset.  With @reset, the sums just read
+ * become the new baseline, so every call is counted in exactly one of the
+ * two periods: nothing falls between the read and the reset.
+ */
+void mpmon_stats_read(struct mpmon_stats *out, bool reset)
 {
 	u64 *v = mpmon_counters(out);
 	u64 *base = mpmon_counters(mpmon_baseline);
@@ -156,9 +170,16 @@ void mpmon_stats_read(struct mpmon_stats *out)
 
 	mutex_lock(&mpmon_stats_mutex);
 	mpmon_stats_sum(out);
-	for (i = 0; i < MPMON_NR_COUNTERS; i++)
+	for (i = 0; i < MPMON_NR_COUNTERS; i++) {
+		u64 raw = v[i];
+
 		if (i != MPMON_LAT_MAX_IDX)
 			v[i] -= base[i];
+		if (reset)
+			base[i] = raw;
+	}
+	if (reset)
+		mpmon_stats_clear_max();
 	mutex_unlock(&mpmon_stats_mutex);
 	out->size = sizeof(*out);
 }
@@ -178,11 +199,8 @@ u64 mpmon_stats_dropped(void)
 
 void mpmon_stats_reset(void)
 {
-	unsigned int cpu;
-
 	mutex_lock(&mpmon_stats_mutex);
 	mpmon_stats_sum(mpmon_baseline);
-	for_each_possible_cpu(cpu)
-		WRITE_ONCE(per_cpu_ptr(mpmon_pcpu, cpu)->lat_max_ns, 0);
+	mpmon_stats_clear_max();
 	mutex_unlock(&mpmon_stats_mutex);
 }

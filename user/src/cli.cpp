@@ -56,7 +56,7 @@ po::options_description command_options(Command c) {
     case Command::stats:
         add("watch", text("SECONDS"), "print per-interval deltas and rates");
         add("count", text("N"), "stop after N intervals (with --watch)");
-        add("reset", "reset the counters after printing them");
+        add("reset", "zero the counters as they are read (the ring is kept)");
         break;
     case Command::events:
         add("follow,f", "wait for new events (poll) until Ctrl-C");

@@ -90,9 +90,7 @@ Exit cmd_stats_watch(const Options& o, Context& ctx) {
 Exit cmd_stats(const Options& o, Context& ctx) {
     if (o.stats.watch_s)
         return cmd_stats_watch(o, ctx);
-    auto view = make_view(ctx.monitor.stats());
-    if (o.stats.reset)
-        ctx.monitor.reset();
+    auto view = make_view(o.stats.reset ? ctx.monitor.stats_and_reset() : ctx.monitor.stats());
     if (o.json)
         print_json(ctx.out, stats_json(view));
     else

@@ -76,13 +76,28 @@ mpmon_info Device::info() {
     return info;
 }
 
-mpmon_stats Device::stats() {
+mpmon_stats Device::get_stats(std::uint32_t flags) {
     mpmon_stats stats{};
     stats.size = sizeof(stats);
+    stats.flags = flags;
     ioctl_or_throw(MPMON_IOC_GET_STATS, &stats, "GET_STATS");
     if (stats.size < MPMON_STATS_SIZE_VER0)
         throw Error(Exit::abi, fmt::format("{}: GET_STATS filled {} bytes, expected at least {}",
                                            path_, stats.size, MPMON_STATS_SIZE_VER0));
+    return stats;
+}
+
+mpmon_stats Device::stats() {
+    return get_stats(0);
+}
+
+mpmon_stats Device::stats_and_reset() {
+    if (version_.minor >= 1)
+        return get_stats(MPMON_STATS_RESET);
+    // ABI 1.0 modules have no atomic read-and-reset: read, then RESET
+    // (which also empties the ring there).
+    auto stats = get_stats(0);
+    reset();
     return stats;
 }
 

@@ -20,6 +20,7 @@ public:
 
     mpmon_info info() override;
     mpmon_stats stats() override;
+    mpmon_stats stats_and_reset() override;
     ReadResult read_events(std::span<mpmon_event> buf) override;
     Wait wait_events(std::chrono::milliseconds timeout, const Interrupt& intr) override;
     void reset() override;
@@ -29,6 +30,7 @@ public:
 
 private:
     void ioctl_or_throw(unsigned long request, void* arg, const char* what) const;
+    mpmon_stats get_stats(std::uint32_t flags);
 
     std::string path_;
     UniqueFd fd_;

@@ -26,6 +26,8 @@ public:
 
     virtual mpmon_info info() = 0;
     virtual mpmon_stats stats() = 0;
+    // The counters, zeroed in the same step (nothing falls in between).
+    virtual mpmon_stats stats_and_reset() = 0;
     // Moves up to buf.size() events out of the ring; never blocks.
     virtual ReadResult read_events(std::span<mpmon_event> buf) = 0;
     // Waits until events are readable, the timeout passes or the user

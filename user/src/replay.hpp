@@ -20,6 +20,10 @@ public:
     // Each call to stats() returns the next snapshot; the last one repeats.
     mpmon_info info() override { return info_; }
     mpmon_stats stats() override;
+    mpmon_stats stats_and_reset() override {
+        ++resets_;
+        return stats();
+    }
     ReadResult read_events(std::span<mpmon_event> buf) override;
     // Readable while events remain; then "interrupted": the replay is over.
     Wait wait_events(std::chrono::milliseconds timeout, const Interrupt& intr) override;

@@ -30,7 +30,7 @@
  * adds ioctls.
  */
 #define MPMON_ABI_MAJOR		1
-#define MPMON_ABI_MINOR		0
+#define MPMON_ABI_MINOR		1	/* 1.1: MPMON_STATS_RESET */
 
 /*
  * 0xBA is not listed in Documentation/userspace-api/ioctl/ioctl-number.rst.
@@ -117,9 +117,16 @@ struct mpmon_page_outcome {
 	__u64 err[MPMON_PERR_NR];	/* status < 0, by class */
 };
 
+/*
+ * mpmon_stats.flags (in; ABI 1.1, a 1.0 module refuses it with -EINVAL):
+ * zero the counters in the same step as reading them, so that no call
+ * falls between a read and a separate RESET.  The event ring is untouched.
+ */
+#define MPMON_STATS_RESET	(1U << 0)
+
 struct mpmon_stats {
 	__u32 size;		/* in: sizeof(struct); out: bytes filled */
-	__u32 __reserved0;
+	__u32 flags;		/* in: MPMON_STATS_*; out: 0 */
 	__u64 calls;		/* calls recorded (passed the filter) */
 	__u64 ret_zero;		/* returned 0 */
 	__u64 ret_positive;	/* returned > 0: pages not migrated */
