@@ -838,6 +838,7 @@ static int test_abi(void)
 	mp(0, 1, &page, &node, &status, MPOL_MF_MOVE);
 	memset(&s, 0xa5, sizeof(s));
 	s.size = sizeof(s);
+	s.flags = 0;	/* an input; the rest is pattern the kernel must overwrite */
 	xioctl(MPMON_IOC_GET_STATS, &s, "GET_STATS");
 	if (s.flags || !all_zero(s.__reserved, sizeof(s.__reserved)))
 		bad("GET_STATS left reserved bytes non-zero");
