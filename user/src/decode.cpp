@@ -53,15 +53,33 @@ std::string flags_name(std::uint32_t flags) {
     return out;
 }
 
+namespace {
+struct Name {
+    std::uint32_t value;
+    const char* name;
+};
+
+// The name of value in table, or fallback formatted with the value.
+template <std::size_t N>
+std::string lookup(std::uint32_t value, const std::array<Name, N>& table,
+                   std::string_view fallback) {
+    for (const auto& entry : table)
+        if (entry.value == value)
+            return entry.name;
+    return fmt::format(fmt::runtime(fallback), value);
+}
+
+constexpr std::array<Name, 2> modes = {{{MPMON_MODE_MOVE, "move"}, {MPMON_MODE_QUERY, "query"}}};
+constexpr std::array<Name, 4> arches = {{{MPMON_ARCH_PPC64, "ppc64"},
+                                         {MPMON_ARCH_PPC64LE, "ppc64le"},
+                                         {MPMON_ARCH_X86_64, "x86_64"},
+                                         {MPMON_ARCH_ARM64, "arm64"}}};
+constexpr std::array<Name, 2> sources = {
+    {{MPMON_STATUS_STORE_PROBE, "store_status probe"}, {MPMON_STATUS_READBACK, "readback"}}};
+} // namespace
+
 std::string mode_name(std::uint32_t mode) {
-    switch (mode) {
-    case MPMON_MODE_MOVE:
-        return "move";
-    case MPMON_MODE_QUERY:
-        return "query";
-    default:
-        return fmt::format("mode{}", mode);
-    }
+    return lookup(mode, modes, "mode{}");
 }
 
 std::string status_key(std::int32_t status) {
@@ -69,29 +87,11 @@ std::string status_key(std::int32_t status) {
 }
 
 std::string arch_name(std::uint32_t arch) {
-    switch (arch) {
-    case MPMON_ARCH_PPC64:
-        return "ppc64";
-    case MPMON_ARCH_PPC64LE:
-        return "ppc64le";
-    case MPMON_ARCH_X86_64:
-        return "x86_64";
-    case MPMON_ARCH_ARM64:
-        return "arm64";
-    default:
-        return fmt::format("unknown({})", arch);
-    }
+    return lookup(arch, arches, "unknown({})");
 }
 
 std::string status_source_name(std::uint32_t source) {
-    switch (source) {
-    case MPMON_STATUS_STORE_PROBE:
-        return "store_status probe";
-    case MPMON_STATUS_READBACK:
-        return "readback";
-    default:
-        return fmt::format("unknown({})", source);
-    }
+    return lookup(source, sources, "unknown({})");
 }
 
 } // namespace mpctl
