@@ -148,7 +148,10 @@ TEST(StatsText, Interval) {
     d.calls = 30;
     d.pages_requested = 480;
     std::ostringstream out;
+    std::string line;
     print_stats_interval(out, make_view(d), 2.0, "12:00:00", true);
+    for (std::istringstream in(out.str()); std::getline(in, line);)
+        EXPECT_LE(line.size(), 80u) << line;
     EXPECT_NE(out.str().find("calls/s"), std::string::npos);
     EXPECT_NE(out.str().find("15.0"), std::string::npos);
     EXPECT_NE(out.str().find("240.0"), std::string::npos);

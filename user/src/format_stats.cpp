@@ -111,9 +111,9 @@ nlohmann::ordered_json stats_json(const StatsView& v) {
 void print_stats_interval(std::ostream& out, const StatsView& d, double seconds,
                           const std::string& clock, bool header) {
     if (header)
-        out << fmt::format("{:<8} {:>9} {:>9} {:>6} {:>10} {:>10} {:>8} {:>8} {:>5}\n", "time",
+        out << fmt::format("{:<8} {:>9} {:>9} {:>6} {:>10} {:>10} {:>8} {:>8} {:>4}\n", "time",
                            "calls", "calls/s", "errors", "pages", "pages/s", "p50", "p99", "lost");
-    out << fmt::format("{:<8} {:>9} {:>9} {:>6} {:>10} {:>10} {:>8} {:>8} {:>5}\n", clock,
+    out << fmt::format("{:<8} {:>9} {:>9} {:>6} {:>10} {:>10} {:>8} {:>8} {:>4}\n", clock,
                        grouped(d.calls), rate(d.calls, seconds), grouped(d.errors),
                        grouped(d.requested), rate(d.requested, seconds),
                        d.latency.count ? duration(d.latency.p50) : "-",
