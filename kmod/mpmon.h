@@ -10,7 +10,7 @@
 #include <linux/mpmon.h>
 #include <linux/types.h>
 
-#define MPMON_VERSION "1.0.0"
+#define MPMON_VERSION "1.2.0"
 
 /* Module parameters (mpmon_main.c). */
 extern unsigned int mpmon_maxactive;
@@ -28,6 +28,9 @@ struct mpmon_call {
 	struct task_struct *task;
 	unsigned long status;		/* user address of the status array */
 	u64 t0;
+	/* translation flushes while the call runs, by mpmon_info.flush_probe slot */
+	u64 flush_calls[MPMON_FLUSH_PROBES];
+	u64 flush_pages[MPMON_FLUSH_PROBES];
 	struct mpmon_event ev;
 };
 
@@ -37,13 +40,14 @@ void mpmon_probe_exit(void);
 const char *mpmon_probe_symbol(void);
 u32 mpmon_probe_status_source(void);
 u64 mpmon_probe_nmissed(void);
+struct mpmon_call *mpmon_current_call(void);
 int mpmon_filter_set(const struct mpmon_filter *f);
 void mpmon_filter_get(struct mpmon_filter *f);
 
 /* mpmon_stats.c */
 int mpmon_stats_init(void);
 void mpmon_stats_exit(void);
-void mpmon_stats_account(const struct mpmon_event *ev);
+void mpmon_stats_account(const struct mpmon_call *c);
 void mpmon_stats_inc_filtered(void);
 void mpmon_stats_inc_dropped(void);
 void mpmon_stats_add_read(unsigned int n);
@@ -64,5 +68,11 @@ wait_queue_head_t *mpmon_ring_waitq(void);
 /* mpmon_dev.c */
 int mpmon_dev_init(void);
 void mpmon_dev_exit(void);
+
+/* mpmon_mmu.c */
+int mpmon_mmu_init(void);
+void mpmon_mmu_exit(void);
+void mpmon_mmu_info(struct mpmon_info *info);
+void mpmon_mmu_probes(struct mpmon_info *info);
 
 #endif /* MPMON_H */

@@ -53,8 +53,8 @@ static int __init mpmon_init(void)
 {
 	int ret;
 
-	BUILD_BUG_ON(sizeof(struct mpmon_info) != MPMON_INFO_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mpmon_info) != MPMON_INFO_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) != MPMON_EVENT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) % 8);
 	BUILD_BUG_ON(sizeof(struct mpmon_read_events) != 32);
@@ -80,13 +80,18 @@ static int __init mpmon_init(void)
 	ret = mpmon_probe_init(symbol);
 	if (ret)
 		goto err_ring;
-	ret = mpmon_dev_init();
+	ret = mpmon_mmu_init();
 	if (ret)
 		goto err_probe;
+	ret = mpmon_dev_init();
+	if (ret)
+		goto err_mmu;
 	pr_info("probing %s, ring of %u events, %s\n", mpmon_probe_symbol(),
 		mpmon_ring_events, mpmon_enabled ? "enabled" : "disabled");
 	return 0;
 
+err_mmu:
+	mpmon_mmu_exit();
 err_probe:
 	mpmon_probe_exit();
 err_ring:
@@ -102,6 +107,7 @@ static void __exit mpmon_exit(void)
 	mpmon_dev_exit();
 	pr_info("unloading; kretprobe missed %llu calls\n",
 		mpmon_probe_nmissed());
+	mpmon_mmu_exit();	/* its handlers look calls up in the probe's table */
 	mpmon_probe_exit();
 	mpmon_ring_exit();
 	mpmon_stats_exit();

@@ -104,6 +104,18 @@ static struct mpmon_call *mpmon_inflight_find(struct task_struct *task)
 	return found;
 }
 
+/*
+ * The move_pages call the current task is in, or NULL: what the flush
+ * probes attribute their work to.  Leaves at once when no call is in
+ * flight anywhere, the common case for functions that run all the time.
+ */
+struct mpmon_call *mpmon_current_call(void)
+{
+	if (!atomic_read(&mpmon_inflight_count))
+		return NULL;
+	return mpmon_inflight_find(current);
+}
+
 /* ---- the filter ------------------------------------------------------------ */
 
 struct mpmon_filter_rcu {
@@ -321,6 +333,8 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	syscall_get_arguments(current, task_pt_regs(current), args);
 
 	memset(ev, 0, sizeof(*ev));
+	memset(c->flush_calls, 0, sizeof(c->flush_calls));
+	memset(c->flush_pages, 0, sizeof(c->flush_pages));
 	c->task = current;
 	c->status = args[4];
 	c->t0 = ktime_get_ns();
@@ -348,6 +362,7 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct mpmon_call *c = (struct mpmon_call *)ri->data;
 	struct mpmon_event *ev = &c->ev;
+	unsigned int i;
 	bool readback;
 
 	mpmon_inflight_del(c);
@@ -369,7 +384,11 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 				ev->pages_truncated;
 	ev->seq = atomic64_inc_return(&mpmon_seq);
 
-	mpmon_stats_account(ev);
+	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
+		ev->flush_calls += c->flush_calls[i];
+		ev->flush_pages += c->flush_pages[i];
+	}
+	mpmon_stats_account(c);
 	if (!mpmon_ring_push(ev))
 		mpmon_stats_inc_dropped();
 	return 0;

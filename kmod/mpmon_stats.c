@@ -11,6 +11,7 @@
  * to them at that moment): it records their current sums as a baseline that
  * later reads subtract, which is exact whatever runs concurrently.
  */
+#include <linux/math64.h>
 #include <linux/mempolicy.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -74,10 +75,36 @@ static void mpmon_outcome_account(struct mpmon_page_outcome *o,
 		o->err[i] += ev->page_err[i];
 }
 
+/*
+ * Flush calls per page the call placed (status entry >= 0), in quarters,
+ * bucketed by log2: [0] < 1/4, [i] 2^(i-1)/4 <= ratio < 2^i/4.
+ */
+static void mpmon_flush_account(struct mpmon_stats *s,
+				const struct mpmon_call *c)
+{
+	const struct mpmon_event *ev = &c->ev;
+	u64 placed = ev->node_overflow;
+	unsigned int i;
+
+	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
+		s->flush_calls[i] += c->flush_calls[i];
+		s->flush_pages[i] += c->flush_pages[i];
+	}
+	if (ev->mode != MPMON_MODE_MOVE || ev->ret < 0)
+		return;
+	for (i = 0; i < ev->nr_node_pages; i++)
+		placed += ev->node_pages[i].pages;
+	if (placed)
+		s->flush_ratio[min_t(unsigned int,
+				     fls64(div64_u64(ev->flush_calls * 4, placed)),
+				     MPMON_FLUSH_RATIO - 1)]++;
+}
+
 /* Called from the return handler: preemption is disabled. */
-void mpmon_stats_account(const struct mpmon_event *ev)
+void mpmon_stats_account(const struct mpmon_call *c)
 {
 	struct mpmon_stats *s = this_cpu_ptr(mpmon_pcpu);
+	const struct mpmon_event *ev = &c->ev;
 	u64 ns = ev->latency_ns;
 
 	s->calls++;
@@ -109,6 +136,7 @@ void mpmon_stats_account(const struct mpmon_event *ev)
 	s->lat_sum_ns += ns;
 	if (ns > s->lat_max_ns)
 		WRITE_ONCE(s->lat_max_ns, ns);
+	mpmon_flush_account(s, c);
 }
 
 void mpmon_stats_inc_filtered(void)

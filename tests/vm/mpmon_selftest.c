@@ -799,7 +799,7 @@ static int test_abi(void)
 	struct mpmon_read_events r;
 	struct mpmon_event ev[2];
 	uint32_t two = 2;
-	int node = 0, status;
+	int node = 0, status, i;
 	char *buf = map_pages(1);
 	void *page = buf;
 
@@ -817,8 +817,30 @@ static int test_abi(void)
 	EXPECT_EQ("info.abi_major", MPMON_ABI_MAJOR, info.abi_major);
 	EXPECT_EQ("info.status_source", MPMON_STATUS_STORE_PROBE, info.status_source);
 	if (!all_zero(&info.__reserved0, sizeof(info.__reserved0)) ||
-	    !all_zero(info.__reserved, sizeof(info.__reserved)))
+	    !all_zero(info.__reserved, sizeof(info.__reserved)) ||
+	    !all_zero(info.__reserved2, sizeof(info.__reserved2)))
 		bad("GET_INFO left reserved bytes non-zero");
+	/* Strings NUL-terminated, unused flush slots all zero. */
+	for (i = 0; i < MPMON_FLUSH_PROBES; i++)
+		if (!(info.flush_probes & (1U << i)) ?
+		    !all_zero(info.flush_probe[i], sizeof(info.flush_probe[i])) :
+		    !memchr(info.flush_probe[i], 0, sizeof(info.flush_probe[i])))
+			bad("flush_probe[%d] inconsistent with flush_probes", i);
+	if (!memchr(info.cpu_name, 0, sizeof(info.cpu_name)) ||
+	    !memchr(info.platform_name, 0, sizeof(info.platform_name)))
+		bad("cpu_name/platform_name not NUL-terminated");
+
+	/* An ABI 1.0 caller's smaller struct: exactly its size filled. */
+	{
+		unsigned char old[MPMON_INFO_SIZE_VER0 + 16];
+
+		memset(old, 0xa5, sizeof(old));
+		*(uint32_t *)old = MPMON_INFO_SIZE_VER0;
+		xioctl(MPMON_IOC_GET_INFO, old, "GET_INFO 1.0");
+		EXPECT_EQ("1.0 info size", MPMON_INFO_SIZE_VER0, *(uint32_t *)old);
+		if (old[MPMON_INFO_SIZE_VER0] != 0xa5)
+			bad("GET_INFO wrote beyond a 1.0 caller's struct");
+	}
 	if (!memchr(info.symbol, 0, sizeof(info.symbol)) || !info.symbol[0])
 		bad("info.symbol not a string");
 

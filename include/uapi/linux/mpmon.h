@@ -30,7 +30,7 @@
  * adds ioctls.
  */
 #define MPMON_ABI_MAJOR		1
-#define MPMON_ABI_MINOR		1	/* 1.1: MPMON_STATS_RESET */
+#define MPMON_ABI_MINOR		2	/* 1.1: MPMON_STATS_RESET; 1.2: MMU context */
 
 /*
  * 0xBA is not listed in Documentation/userspace-api/ioctl/ioctl-number.rst.
@@ -44,6 +44,8 @@
 #define MPMON_STATS_NODES	256	/* nodes counted one by one in the stats */
 #define MPMON_NR_ERRNO		136	/* errno slots for call results */
 #define MPMON_LAT_BUCKETS	64	/* log2 latency histogram */
+#define MPMON_FLUSH_PROBES	8	/* translation-flush probe slots */
+#define MPMON_FLUSH_RATIO	8	/* flushes-per-page histogram buckets */
 
 /* Per-page errno classes (status entries < 0). */
 enum mpmon_page_err {
@@ -86,6 +88,23 @@ struct mpmon_version {
 #define MPMON_ARCH_X86_64	3
 #define MPMON_ARCH_ARM64	4
 
+/* mpmon_info.mmu */
+#define MPMON_MMU_UNKNOWN	0
+#define MPMON_MMU_HASH		1	/* POWER hashed page table (HPT) */
+#define MPMON_MMU_RADIX		2	/* POWER9+ radix tree */
+#define MPMON_MMU_X86_PAGING	3	/* x86_64 4- or 5-level paging */
+#define MPMON_MMU_OTHER		4
+
+/* mpmon_info.platform */
+#define MPMON_PLATFORM_UNKNOWN	0
+#define MPMON_PLATFORM_LPAR	1	/* POWER pseries guest (PowerVM or KVM) */
+#define MPMON_PLATFORM_POWERNV	2	/* POWER bare metal (OPAL) */
+#define MPMON_PLATFORM_OTHER	3	/* not POWER */
+
+/* mpmon_info.mmu_flags */
+#define MPMON_MMUF_1T_SEGMENT	(1U << 0)	/* hash: 1 TiB segments */
+#define MPMON_MMUF_ARCHITECTED	(1U << 1)	/* CPU runs in an architected (compat) mode */
+
 struct mpmon_info {
 	__u32 size;		/* in: sizeof(struct); out: bytes filled */
 	__u32 abi_major;
@@ -106,9 +125,24 @@ struct mpmon_info {
 	__u32 big_endian;	/* 1 on big-endian kernels */
 	__u32 __reserved0;
 	__u64 __reserved[8];
+	/* ABI 1.2: the machine's translation context */
+	__u32 mmu;		/* MPMON_MMU_* */
+	__u32 platform;		/* MPMON_PLATFORM_* */
+	__u32 cpu_pvr;		/* POWER: processor version register; 0 elsewhere */
+	__u32 mmu_flags;	/* MPMON_MMUF_* */
+	__u32 hpt_order;	/* hash: log2 of the HPT size in bytes; else 0 */
+	__u32 pid_bits;		/* radix: width of the PID register; else 0 */
+	__u32 paging_levels;	/* x86_64: 4 or 5; else 0 */
+	__u32 flush_probes;	/* bit i set: flush_probe[i] is probed */
+	__u64 page_sizes;	/* bit k set: the MMU maps pages of 2^k bytes */
+	char cpu_name[32];	/* e.g. "POWER9 (raw)" */
+	char platform_name[32];	/* e.g. "pSeries", "PowerNV" */
+	char flush_probe[MPMON_FLUSH_PROBES][32]; /* "" for unused slots */
+	__u64 __reserved2[4];
 };
 
 #define MPMON_INFO_SIZE_VER0	224
+#define MPMON_INFO_SIZE_VER1	616
 
 /* ---- GET_STATS --------------------------------------------------------- */
 struct mpmon_page_outcome {
@@ -149,9 +183,23 @@ struct mpmon_stats {
 	__u64 kretprobe_missed;	/* calls not seen: no free instance */
 	__u64 filtered;		/* calls seen but rejected by the filter */
 	__u64 __reserved[8];
+	/*
+	 * ABI 1.2: translation-flush work done while move_pages calls ran, by
+	 * mpmon_info.flush_probe slot: calls of the function and the pages
+	 * they covered (0 where a call covers a whole address space).
+	 */
+	__u64 flush_calls[MPMON_FLUSH_PROBES];
+	__u64 flush_pages[MPMON_FLUSH_PROBES];
+	/*
+	 * Move calls that placed pages, by flush calls per placed page (status
+	 * entry >= 0): [0] < 1/4, [i] 2^(i-1)/4 <= ratio < 2^i/4, [7] >= 16.
+	 */
+	__u64 flush_ratio[MPMON_FLUSH_RATIO];
+	__u64 __reserved2[4];
 };
 
 #define MPMON_STATS_SIZE_VER0	6040
+#define MPMON_STATS_SIZE_VER1	6264
 
 /* ---- READ_EVENTS ------------------------------------------------------- */
 struct mpmon_node_pages {
@@ -188,7 +236,10 @@ struct mpmon_event {
 	__u64 pages_written;	/* status entries the kernel wrote */
 	__u64 pages_not_written;
 	__u64 pages_truncated;
-	__u64 __reserved[4];
+	/* ABI 1.2 (reserved before): translation-flush work during the call */
+	__u64 flush_calls;
+	__u64 flush_pages;
+	__u64 __reserved[2];
 };
 
 #define MPMON_EVENT_SIZE_VER0	392

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon: the translation context of the machine, and the translation-flush
+ * work done on behalf of each move_pages call.
+ *
+ * Migrating a page tears down its translation: on a POWER hash MMU the
+ * HPTEs are invalidated (flush_hash_page(), flush_hash_range()); on radix
+ * the TLB entries are (radix__flush_tlb_*()); on x86_64 through
+ * flush_tlb_mm_range().  A kprobe on each of those functions that exists
+ * for the running MMU counts calls, and the pages they cover, into the
+ * move_pages call of the current task.  The functions run often outside
+ * move_pages, so the handler leaves at once when no call is in flight, and
+ * otherwise after one hash lookup.  Work is attributed by task, so it stays
+ * with its call when the task sleeps or moves to another CPU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/of.h>
+#include <linux/preempt.h>
+#include <linux/string.h>
+#if defined(CONFIG_PPC_BOOK3S_64)
+#include <asm/cputable.h>
+#include <asm/firmware.h>
+#include <asm/machdep.h>
+#include <asm/mmu.h>
+#include <asm/reg.h>
+#elif defined(CONFIG_X86_64)
+#include <asm/cpufeature.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#include <asm/tlbflush.h>
+#endif
+
+#include "mpmon.h"
+#include "mpmon_compat.h"
+
+/* How a probed function's arguments give the pages it covers. */
+enum mpmon_flush_pages {
+	MPMON_PAGES_ONE,	/* one page (or one huge page) */
+	MPMON_PAGES_ARG0,	/* arg 0 is a number of pages */
+	MPMON_PAGES_RANGE,	/* args 1, 2: [start, end) in base pages */
+	MPMON_PAGES_RANGE_SHIFT, /* args 1, 2: [start, end), arg 3: page shift */
+	MPMON_PAGES_ALL,	/* a whole address space: counted as 0 */
+};
+
+struct mpmon_flush_def {
+	const char *symbol;
+	enum mpmon_flush_pages pages;
+};
+
+/*
+ * The functions that do the flushing, not their callers or helpers, so
+ * that no flush is counted twice.
+ */
+static const struct mpmon_flush_def mpmon_flush_hash[] = {
+	{ "flush_hash_page", MPMON_PAGES_ONE },
+	{ "flush_hash_range", MPMON_PAGES_ARG0 },
+	{ "flush_hash_hugepage", MPMON_PAGES_ONE },
+};
+
+static const struct mpmon_flush_def mpmon_flush_radix[] = {
+	{ "radix__flush_tlb_page", MPMON_PAGES_ONE },
+	{ "radix__flush_tlb_range", MPMON_PAGES_RANGE },
+	{ "radix__flush_pmd_tlb_range", MPMON_PAGES_RANGE },
+	{ "radix__flush_tlb_mm", MPMON_PAGES_ALL },
+};
+
+static const struct mpmon_flush_def mpmon_flush_x86[] = {
+	{ "flush_tlb_mm_range", MPMON_PAGES_RANGE_SHIFT },
+};
+
+struct mpmon_flush_probe {
+	struct kprobe kp;
+	enum mpmon_flush_pages pages;
+	unsigned int slot;
+	bool active;
+};
+
+static struct mpmon_flush_probe mpmon_flush[MPMON_FLUSH_PROBES];
+
+static u64 mpmon_flush_range(unsigned long start, unsigned long end,
+			     unsigned int shift)
+{
+	if (end <= start || end == ~0UL || shift >= BITS_PER_LONG)
+		return 0;
+	return (end - start) >> shift;
+}
+
+static int mpmon_flush_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mpmon_flush_probe *fp =
+		container_of(kp, struct mpmon_flush_probe, kp);
+	struct mpmon_call *c;
+	u64 pages = 0;
+
+	/* Interrupt handlers flush for nobody's move_pages. */
+	if (!in_task())
+		return 0;
+	c = mpmon_current_call();
+	if (!c)
+		return 0;
+	switch (fp->pages) {
+	case MPMON_PAGES_ONE:
+		pages = 1;
+		break;
+	case MPMON_PAGES_ARG0:
+		pages = mpmon_kernel_arg(regs, 0);
+		break;
+	case MPMON_PAGES_RANGE:
+		pages = mpmon_flush_range(mpmon_kernel_arg(regs, 1),
+					  mpmon_kernel_arg(regs, 2), PAGE_SHIFT);
+		break;
+	case MPMON_PAGES_RANGE_SHIFT:
+		pages = mpmon_flush_range(mpmon_kernel_arg(regs, 1),
+					  mpmon_kernel_arg(regs, 2),
+					  mpmon_kernel_arg(regs, 3));
+		break;
+	case MPMON_PAGES_ALL:
+		break;
+	}
+	c->flush_calls[fp->slot]++;
+	c->flush_pages[fp->slot] += pages;
+	return 0;
+}
+
+static void mpmon_flush_register(const struct mpmon_flush_def *defs,
+				 unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n && i < MPMON_FLUSH_PROBES; i++) {
+		struct mpmon_flush_probe *fp = &mpmon_flush[i];
+
+		fp->kp.symbol_name = defs[i].symbol;
+		fp->kp.pre_handler = mpmon_flush_pre;
+		fp->pages = defs[i].pages;
+		fp->slot = i;
+		ret = register_kprobe(&fp->kp);
+		fp->active = !ret;
+		if (ret)
+			pr_info("%s not probed (error %d): its flushes are not counted\n",
+				defs[i].symbol, ret);
+	}
+}
+
+#if defined(CONFIG_PPC_BOOK3S_64)
+
+/* The PID width: the device tree's, else the kernel's default for radix. */
+static u32 mpmon_radix_pid_bits(void)
+{
+	struct device_node *cpu = of_find_node_by_type(NULL, "cpu");
+	u32 bits = 20;
+
+	if (cpu) {
+		of_property_read_u32(cpu, "ibm,mmu-pid-bits", &bits);
+		of_node_put(cpu);
+	}
+	return bits;
+}
+
+void mpmon_mmu_info(struct mpmon_info *info)
+{
+	const struct cpu_spec *spec = cur_cpu_spec;
+	unsigned int i;
+
+	info->mmu = radix_enabled() ? MPMON_MMU_RADIX : MPMON_MMU_HASH;
+	info->cpu_pvr = mfspr(SPRN_PVR);
+	if (spec && spec->cpu_name)
+		strscpy(info->cpu_name, spec->cpu_name, sizeof(info->cpu_name));
+	/* A logical PVR (0x0fxxxxxx): the CPU runs in an architected mode. */
+	if (spec && spec->pvr_mask == 0xffffffff &&
+	    (spec->pvr_value & 0xff000000) == 0x0f000000)
+		info->mmu_flags |= MPMON_MMUF_ARCHITECTED;
+	if (firmware_has_feature(FW_FEATURE_LPAR))
+		info->platform = MPMON_PLATFORM_LPAR;
+	else if (firmware_has_feature(FW_FEATURE_OPAL))
+		info->platform = MPMON_PLATFORM_POWERNV;
+	if (ppc_md.name)
+		strscpy(info->platform_name, ppc_md.name,
+			sizeof(info->platform_name));
+	for (i = 0; i < MMU_PAGE_COUNT; i++)
+		if (mmu_psize_defs[i].shift && mmu_psize_defs[i].shift < 64)
+			info->page_sizes |= 1ULL << mmu_psize_defs[i].shift;
+	if (radix_enabled()) {
+		info->pid_bits = mpmon_radix_pid_bits();
+	} else {
+		/* HPTE groups of 8 entries of 16 bytes. */
+		info->hpt_order = ilog2((u64)(htab_hash_mask + 1) * 128);
+		if (mmu_has_feature(MMU_FTR_1T_SEGMENT))
+			info->mmu_flags |= MPMON_MMUF_1T_SEGMENT;
+	}
+}
+
+int mpmon_mmu_init(void)
+{
+	if (radix_enabled())
+		mpmon_flush_register(mpmon_flush_radix,
+				     ARRAY_SIZE(mpmon_flush_radix));
+	else
+		mpmon_flush_register(mpmon_flush_hash,
+				     ARRAY_SIZE(mpmon_flush_hash));
+	return 0;
+}
+
+#elif defined(CONFIG_X86_64)
+
+void mpmon_mmu_info(struct mpmon_info *info)
+{
+	info->mmu = MPMON_MMU_X86_PAGING;
+	info->platform = MPMON_PLATFORM_OTHER;
+	info->paging_levels = pgtable_l5_enabled() ? 5 : 4;
+	info->page_sizes = BIT_ULL(PAGE_SHIFT) | BIT_ULL(PMD_SHIFT);
+	if (boot_cpu_has(X86_FEATURE_GBPAGES))
+		info->page_sizes |= BIT_ULL(PUD_SHIFT);
+	strscpy(info->cpu_name, boot_cpu_data.x86_model_id,
+		sizeof(info->cpu_name));
+}
+
+int mpmon_mmu_init(void)
+{
+	mpmon_flush_register(mpmon_flush_x86, ARRAY_SIZE(mpmon_flush_x86));
+	return 0;
+}
+
+#else
+
+void mpmon_mmu_info(struct mpmon_info *info)
+{
+	info->mmu = MPMON_MMU_OTHER;
+	info->platform = MPMON_PLATFORM_OTHER;
+	info->page_sizes = BIT_ULL(PAGE_SHIFT);
+}
+
+int mpmon_mmu_init(void)
+{
+	return 0;
+}
+
+#endif
+
+void mpmon_mmu_exit(void)
+{
+	unsigned int i;
+
+	/* Unregistering waits until no handler of the probe is running. */
+	for (i = 0; i < MPMON_FLUSH_PROBES; i++)
+		if (mpmon_flush[i].active)
+			unregister_kprobe(&mpmon_flush[i].kp);
+}
+
+void mpmon_mmu_probes(struct mpmon_info *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
+		if (!mpmon_flush[i].active)
+			continue;
+		info->flush_probes |= 1U << i;
+		strscpy(info->flush_probe[i], mpmon_flush[i].kp.symbol_name,
+			sizeof(info->flush_probe[i]));
+	}
+}
