@@ -1179,6 +1179,137 @@ static int test_poll_readers(void)
 	return 1;
 }
 
+
+/* "Radix" or "Hash" from /proc/cpuinfo, "" where it has no MMU line. */
+static void cpuinfo_mmu(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	out[0] = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MMU : %63s", out) == 1)
+			break;
+	if (f)
+		fclose(f);
+	(void)len;
+}
+
+/* Another process's page-table churn: mprotect and munmap in a loop. */
+static void churn(int seconds)
+{
+	enum { N = 16 };
+	long long end = now_ms() + seconds * 1000LL;
+
+	while (now_ms() < end) {
+		char *p = map_pages(N);
+		int i;
+
+		for (i = 0; i < 20; i++) {
+			mprotect(p, N * psize, PROT_READ);
+			mprotect(p, N * psize, PROT_READ | PROT_WRITE);
+			memset(p, i, N * psize);
+		}
+		munmap(p, N * psize);
+	}
+	_exit(0);
+}
+
+/*
+ * Migrating pages tears their translations down: the flush probes of the
+ * running MMU must count that work into the moving call, none into a
+ * query, and none of another process's mprotect/munmap churn.
+ */
+static int test_flush(void)
+{
+	enum { N = 16, ROUNDS = 4 };
+	int nodes[N], status[N], i, k, n, node, slot_hits = 0;
+	char *buf = map_pages(N), mmu[64], want[16];
+	struct mpmon_event ev[2 * ROUNDS + 2];
+	struct mpmon_info info = { .size = sizeof(info) };
+	struct mpmon_stats g;
+	void *pages[N];
+	__u64 sum_calls = 0, stat_calls = 0;
+	pid_t child;
+
+	xioctl(MPMON_IOC_GET_INFO, &info, "GET_INFO");
+	cpuinfo_mmu(mmu, sizeof(mmu));
+	if (!strcmp(mmu, "Radix")) {
+		EXPECT_EQ("info.mmu (cpuinfo: Radix)", MPMON_MMU_RADIX, info.mmu);
+		strcpy(want, "radix__");
+	} else if (!strcmp(mmu, "Hash")) {
+		EXPECT_EQ("info.mmu (cpuinfo: Hash)", MPMON_MMU_HASH, info.mmu);
+		strcpy(want, "flush_hash");
+	} else {
+		EXPECT_EQ("info.mmu (no MMU line)", MPMON_MMU_X86_PAGING, info.mmu);
+		strcpy(want, "flush_tlb");
+	}
+	if (!info.flush_probes)
+		bad("no flush probe is active");
+	for (i = 0; i < N; i++)
+		pages[i] = buf + i * psize;
+	if (mp(0, 1, pages, NULL, status, 0) || status[0] < 0)
+		die("query the buffer's node");
+	node = status[0];
+
+	child = fork();
+	if (child == 0)
+		churn(3);
+	reset();
+	usleep(200000);	/* the churn is running */
+	for (k = 0; k < ROUNDS; k++) {
+		node = !node;
+		/* Touch the pages so they have translations to tear down. */
+		memset(buf, k, N * psize);
+		for (i = 0; i < N; i++)
+			nodes[i] = node;
+		if (mp(0, N, pages, nodes, status, MPOL_MF_MOVE))
+			bad("move round %d failed", k);
+		mp(0, N, pages, NULL, status, 0);
+	}
+	waitpid(child, NULL, 0);
+	n = read_events(ev, 2 * ROUNDS + 2);
+	EXPECT_EQ("events", 2 * ROUNDS, n);
+	for (k = 0; k < n; k++) {
+		sum_calls += ev[k].flush_calls;
+		if (ev[k].mode == MPMON_MODE_QUERY) {
+			EXPECT_EQ("query flush_calls", 0, ev[k].flush_calls);
+			continue;
+		}
+		if (!ev[k].flush_calls || !ev[k].flush_pages)
+			bad("move %d: flush_calls %llu, flush_pages %llu, expected > 0",
+			    k, (unsigned long long)ev[k].flush_calls,
+			    (unsigned long long)ev[k].flush_pages);
+		/* The churn flushes thousands of times: none of it here. */
+		if (ev[k].flush_calls > 4 * N)
+			bad("move %d: %llu flush calls for %d pages: not its own",
+			    k, (unsigned long long)ev[k].flush_calls, N);
+	}
+	get_stats(&g);
+	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
+		stat_calls += g.flush_calls[i];
+		if (!g.flush_calls[i])
+			continue;
+		if (!(info.flush_probes & (1U << i)))
+			bad("flush_calls[%d] counted but the slot is not probed", i);
+		else if (strncmp(info.flush_probe[i], want, strlen(want)))
+			bad("%s flushes counted on a %s MMU", info.flush_probe[i],
+			    mmu[0] ? mmu : "x86");
+		else
+			slot_hits++;
+	}
+	EXPECT_EQ("stats flush_calls == sum over events", sum_calls, stat_calls);
+	if (!slot_hits)
+		bad("no %s* flush counted", want);
+	for (k = 0, i = 0; i < MPMON_FLUSH_RATIO; i++)
+		k += g.flush_ratio[i];
+	EXPECT_EQ("flush_ratio calls (the moves)", ROUNDS, k);
+	printf("NOTE flush: %s MMU, %llu flush calls for %d moves of %d pages\n",
+	       mmu[0] ? mmu : "x86", (unsigned long long)sum_calls, ROUNDS, N);
+	munmap(buf, N * psize);
+	return 1;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -1198,6 +1329,7 @@ static const struct {
 	{ "storm", test_storm, 1 },
 	{ "positive_return", test_positive_return, 1 },
 	{ "poll_readers", test_poll_readers, 1 },
+	{ "flush", test_flush, 1 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };
 
