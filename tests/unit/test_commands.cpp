@@ -89,6 +89,44 @@ TEST(Commands, Info) {
     EXPECT_TRUE(j["filter"].empty());
 }
 
+TEST(Commands, InfoOfAHashLpar) {
+    auto i = test_info();
+    i.mmu = MPMON_MMU_HASH;
+    i.platform = MPMON_PLATFORM_LPAR;
+    i.cpu_pvr = 0x004d0200;
+    i.hpt_order = 24;
+    i.mmu_flags = MPMON_MMUF_1T_SEGMENT;
+    i.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 24);
+    std::strcpy(i.cpu_name, "POWER8 (raw)");
+    std::strcpy(i.platform_name, "pSeries");
+    i.flush_probes = 0x5;
+    std::strcpy(i.flush_probe[0], "flush_hash_page");
+    std::strcpy(i.flush_probe[2], "flush_hash_hugepage");
+    ReplayMonitor m(i, {}, {});
+    auto text = run(m, {"info"}).out.str();
+    EXPECT_NE(text.find("MMU             hash, HPT 16M, 1T segments"), std::string::npos) << text;
+    EXPECT_NE(text.find("page sizes      4K 64K 16M"), std::string::npos) << text;
+    EXPECT_NE(text.find("CPU             POWER8 (raw), PVR 0x004d0200"), std::string::npos) << text;
+    EXPECT_NE(text.find("platform        pSeries LPAR"), std::string::npos) << text;
+    EXPECT_NE(text.find("flush probes    flush_hash_page flush_hash_hugepage"), std::string::npos)
+        << text;
+    for (std::istringstream in(text); std::getline(in, text);)
+        EXPECT_LE(text.size(), 80u) << text;
+    auto j = nlohmann::json::parse(run(m, {"info", "--json"}).out.str());
+    EXPECT_EQ(j["mmu"]["mode"], "hash");
+    EXPECT_EQ(j["mmu"]["hpt_order"], 24);
+    EXPECT_EQ(j["mmu"]["segment_1t"], true);
+    EXPECT_EQ(j["mmu"]["page_sizes"][2], 16777216);
+    EXPECT_EQ(j["mmu"]["flush_probes"][1], "flush_hash_hugepage");
+    EXPECT_EQ(j["cpu"]["pvr"], "0x004d0200");
+    EXPECT_EQ(j["cpu"]["name"], "POWER8 (raw)");
+    EXPECT_EQ(j["cpu"]["architected"], false);
+    EXPECT_EQ(j["platform"]["kind"], "lpar");
+    EXPECT_EQ(j["platform"]["name"], "pSeries");
+    EXPECT_EQ(j["arch"], "ppc64le");
+    EXPECT_EQ(j["page_size"], 65536);
+}
+
 TEST(Commands, StatsAndReset) {
     ReplayMonitor m(test_info(), {stats_with_calls(5)}, {});
     auto j = nlohmann::json::parse(run(m, {"--json", "stats"}).out.str());

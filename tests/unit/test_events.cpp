@@ -23,7 +23,11 @@ bool same(const mpmon_event& a, const mpmon_event& b) {
 } // namespace
 
 TEST(EventLine, MoveIsStraceLike) {
-    auto line = event_line(move_event(42, "mpwork", 16, 1), utc);
+    auto moved = move_event(42, "mpwork", 16, 1);
+    moved.flush_calls = 16;
+    moved.flush_pages = 17;
+    auto line = event_line(moved, utc);
+    EXPECT_NE(line.find(" flush=16/17"), std::string::npos) << line;
     EXPECT_EQ(line.rfind("01:02:03.000456 cpu1 mpwork[42/43] move_pages(0, 16, "
                          "[0x7fff00000000, 0x7fff00010000, 0x7fff00020000, 0x7fff00030000, ...], "
                          "[1, 1, 1, 1, ...], MPOL_MF_MOVE) = 0 <12.3us>",
@@ -83,6 +87,8 @@ TEST(EventJson, RoundTripsEveryField) {
     events[2].page_err[MPMON_PERR_ENOENT] = 2;
     events[2].node_overflow = 4;
     events[2].pages[0] = 0xfffffffffffff000ULL; // survives as a hex string
+    events[0].flush_calls = 16;
+    events[0].flush_pages = 16;
     for (const auto& ev : events) {
         auto j = event_json(ev);
         auto back = event_from_json(nlohmann::json::parse(j.dump()));

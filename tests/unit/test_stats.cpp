@@ -3,6 +3,7 @@
 #include "stats_view.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <gtest/gtest.h>
 #include <sstream>
 #include <string>
@@ -158,4 +159,62 @@ TEST(StatsText, Interval) {
     auto j = stats_interval_json(make_view(d), 2.0, "12:00:00");
     EXPECT_EQ(j["rates"]["calls_per_s"], 15.0);
     EXPECT_EQ(j["stats"]["calls"], 30);
+}
+
+namespace {
+mpmon_info radix_info() {
+    mpmon_info i{};
+    i.size = sizeof(i);
+    i.mmu = MPMON_MMU_RADIX;
+    i.flush_probes = 0x3;
+    std::strcpy(i.flush_probe[0], "radix__flush_tlb_page");
+    std::strcpy(i.flush_probe[1], "radix__flush_tlb_range");
+    return i;
+}
+} // namespace
+
+TEST(StatsMmu, FlushWorkByFunctionAndPerPage) {
+    auto s = synthetic();
+    s.flush_calls[0] = 48;
+    s.flush_pages[0] = 48;
+    s.flush_calls[1] = 2;
+    s.flush_pages[1] = 32;
+    s.flush_ratio[3] = 3; // [1, 2) flushes per page
+    s.flush_ratio[0] = 1; // [0, 1/4)
+    s.flush_ratio[7] = 1; // 16 and more
+    auto v = make_view(s, radix_info());
+    EXPECT_EQ(v.mmu.mode, "radix");
+    EXPECT_EQ(v.mmu.flush_calls, 50u);
+    EXPECT_EQ(v.mmu.flush_pages, 80u);
+    ASSERT_EQ(v.mmu.functions.size(), 2u);
+    EXPECT_EQ(v.mmu.functions[1].name, "radix__flush_tlb_range");
+    ASSERT_EQ(v.mmu.per_page.size(), 3u);
+    EXPECT_EQ(v.mmu.per_page[0].low, 0.0);
+    EXPECT_EQ(v.mmu.per_page[0].high, 0.25);
+    EXPECT_EQ(v.mmu.per_page[1].low, 1.0);
+    EXPECT_EQ(v.mmu.per_page[1].high, 2.0);
+    EXPECT_EQ(v.mmu.per_page[1].count, 3u);
+    EXPECT_EQ(v.mmu.per_page[2].low, 16.0);
+
+    auto j = stats_json(v);
+    EXPECT_EQ(j["mmu"]["mode"], "radix");
+    EXPECT_EQ(j["mmu"]["flush_calls"], 50);
+    EXPECT_EQ(j["mmu"]["flush_pages"], 80);
+    EXPECT_EQ(j["mmu"]["functions"]["radix__flush_tlb_page"]["calls"], 48);
+    EXPECT_EQ(j["mmu"]["flush_per_page"][1]["count"], 3);
+    EXPECT_TRUE(j["mmu"]["flush_per_page"][2]["high"].is_null());
+
+    std::ostringstream out;
+    print_stats(out, v);
+    EXPECT_NE(out.str().find("radix calls 50"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("[1, 2) 3"), std::string::npos) << out.str();
+}
+
+TEST(StatsMmu, OldModuleHasNoNames) {
+    auto s = synthetic();
+    s.flush_calls[2] = 5; // counted, but the info of an old module names nothing
+    auto v = make_view(s);
+    EXPECT_EQ(v.mmu.mode, "unknown");
+    ASSERT_EQ(v.mmu.functions.size(), 1u);
+    EXPECT_EQ(v.mmu.functions[0].name, "slot2");
 }

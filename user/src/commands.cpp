@@ -62,6 +62,7 @@ bool pause(Context& ctx, milliseconds timeout) {
 }
 
 Exit cmd_stats_watch(const Options& o, Context& ctx) {
+    auto info = ctx.monitor.info();
     auto prev = ctx.monitor.stats();
     auto prev_time = steady_clock::now();
     for (std::uint64_t n = 0; !o.stats.count || n < *o.stats.count; ++n) {
@@ -74,7 +75,7 @@ Exit cmd_stats_watch(const Options& o, Context& ctx) {
         mpmon_stats base = prev;
         if (now.calls < prev.calls || now.ring_dropped < prev.ring_dropped)
             std::memset(reinterpret_cast<char*>(&base) + 8, 0, sizeof(base) - 8);
-        auto delta = make_view(stats_delta(now, base));
+        auto delta = make_view(stats_delta(now, base), info);
         if (o.json)
             print_json(ctx.out, stats_interval_json(delta, secs, ctx.clock.now()));
         else
@@ -90,7 +91,9 @@ Exit cmd_stats_watch(const Options& o, Context& ctx) {
 Exit cmd_stats(const Options& o, Context& ctx) {
     if (o.stats.watch_s)
         return cmd_stats_watch(o, ctx);
-    auto view = make_view(o.stats.reset ? ctx.monitor.stats_and_reset() : ctx.monitor.stats());
+    auto info = ctx.monitor.info();
+    auto view =
+        make_view(o.stats.reset ? ctx.monitor.stats_and_reset() : ctx.monitor.stats(), info);
     if (o.json)
         print_json(ctx.out, stats_json(view));
     else

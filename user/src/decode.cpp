@@ -74,6 +74,13 @@ constexpr std::array<Name, 4> arches = {{{MPMON_ARCH_PPC64, "ppc64"},
                                          {MPMON_ARCH_PPC64LE, "ppc64le"},
                                          {MPMON_ARCH_X86_64, "x86_64"},
                                          {MPMON_ARCH_ARM64, "arm64"}}};
+constexpr std::array<Name, 4> mmus = {{{MPMON_MMU_HASH, "hash"},
+                                       {MPMON_MMU_RADIX, "radix"},
+                                       {MPMON_MMU_X86_PAGING, "x86_64"},
+                                       {MPMON_MMU_OTHER, "other"}}};
+constexpr std::array<Name, 3> platforms = {{{MPMON_PLATFORM_LPAR, "lpar"},
+                                            {MPMON_PLATFORM_POWERNV, "powernv"},
+                                            {MPMON_PLATFORM_OTHER, "other"}}};
 constexpr std::array<Name, 2> sources = {
     {{MPMON_STATUS_STORE_PROBE, "store_status probe"}, {MPMON_STATUS_READBACK, "readback"}}};
 } // namespace
@@ -92,6 +99,22 @@ std::string arch_name(std::uint32_t arch) {
 
 std::string status_source_name(std::uint32_t source) {
     return lookup(source, sources, "unknown({})");
+}
+
+std::string mmu_name(std::uint32_t mmu) {
+    return lookup(mmu, mmus, "unknown");
+}
+
+std::string platform_kind(std::uint32_t platform) {
+    return lookup(platform, platforms, "unknown");
+}
+
+std::vector<std::uint64_t> page_size_list(std::uint64_t mask) {
+    std::vector<std::uint64_t> sizes;
+    for (unsigned k = 0; k < 64; ++k)
+        if (mask & (std::uint64_t{1} << k))
+            sizes.push_back(std::uint64_t{1} << k);
+    return sizes;
 }
 
 } // namespace mpctl

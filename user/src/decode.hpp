@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mpctl {
 
@@ -27,5 +28,11 @@ std::string status_key(std::int32_t status);
 std::string arch_name(std::uint32_t arch);
 // "store_status probe", "readback".
 std::string status_source_name(std::uint32_t source);
+// "hash", "radix", "x86_64", "other", "unknown".
+std::string mmu_name(std::uint32_t mmu);
+// "lpar", "powernv", "other", "unknown".
+std::string platform_kind(std::uint32_t platform);
+// The page sizes of a MMPON page_sizes mask (bit k: 2^k bytes), smallest first.
+std::vector<std::uint64_t> page_size_list(std::uint64_t mask);
 
 } // namespace mpctl

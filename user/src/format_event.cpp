@@ -95,6 +95,8 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
                 summary += fmt::format(" {}:{}", page_err_name(c), ev.page_err[c]);
         line += summary;
     }
+    if (ev.flush_calls)
+        line += fmt::format(" flush={}/{}", ev.flush_calls, ev.flush_pages);
     if (ev.pages_not_written)
         line += fmt::format(" not_written:{}", ev.pages_not_written);
     if (ev.pages_truncated)
@@ -148,6 +150,8 @@ nlohmann::ordered_json event_json(const mpmon_event& ev) {
     j["pages_written"] = ev.pages_written;
     j["pages_not_written"] = ev.pages_not_written;
     j["pages_truncated"] = ev.pages_truncated;
+    j["flush_calls"] = ev.flush_calls;
+    j["flush_pages"] = ev.flush_pages;
     auto notes = nlohmann::ordered_json::array();
     for (const auto& [bit, name] : event_flag_names)
         if (ev.flags & bit)
@@ -206,6 +210,9 @@ mpmon_event event_from_json(const nlohmann::json& j) {
     ev.pages_written = j.at("pages_written").get<std::uint64_t>();
     ev.pages_not_written = j.at("pages_not_written").get<std::uint64_t>();
     ev.pages_truncated = j.at("pages_truncated").get<std::uint64_t>();
+    // Captures of ABI 1.0/1.1 modules have no flush fields.
+    ev.flush_calls = j.value("flush_calls", std::uint64_t{0});
+    ev.flush_pages = j.value("flush_pages", std::uint64_t{0});
     for (const auto& name : j.at("event_flags"))
         for (const auto& [bit, known] : event_flag_names)
             if (name.get<std::string>() == known)

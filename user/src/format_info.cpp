@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include <vector>
 
 namespace mpctl {
 
@@ -21,6 +22,50 @@ std::string comm_of(const mpmon_filter& f) {
 
 void row(std::ostream& out, std::string_view key, const std::string& value) {
     out << fmt::format("{:<16}{}\n", key, value);
+}
+
+std::string page_sizes_text(std::uint64_t mask) {
+    std::string out;
+    for (auto size : page_size_list(mask))
+        out += (out.empty() ? "" : " ") + pow2_label(size);
+    return out.empty() ? "-" : out;
+}
+
+std::vector<std::string> flush_probe_names(const mpmon_info& i) {
+    std::vector<std::string> names;
+    for (unsigned k = 0; k < MPMON_FLUSH_PROBES; ++k)
+        if (i.flush_probes & (1U << k))
+            names.push_back(bounded(i.flush_probe[k], sizeof(i.flush_probe[k])));
+    return names;
+}
+
+// "radix, PID 20 bits" / "hash, HPT 16M, 1T segments" / "x86_64, 4-level paging".
+std::string mmu_text(const mpmon_info& i) {
+    std::string out = mmu_name(i.mmu);
+    if (i.mmu == MPMON_MMU_HASH) {
+        out +=
+            fmt::format(", HPT {}", i.hpt_order < 64 ? pow2_label(std::uint64_t{1} << i.hpt_order)
+                                                     : std::string("?"));
+        if (i.mmu_flags & MPMON_MMUF_1T_SEGMENT)
+            out += ", 1T segments";
+    } else if (i.mmu == MPMON_MMU_RADIX) {
+        out += fmt::format(", PID {} bits", i.pid_bits);
+    } else if (i.mmu == MPMON_MMU_X86_PAGING) {
+        out += fmt::format(", {}-level paging", i.paging_levels);
+    }
+    return out;
+}
+
+std::string platform_text(const mpmon_info& i) {
+    std::string name = bounded(i.platform_name, sizeof(i.platform_name));
+    switch (i.platform) {
+    case MPMON_PLATFORM_LPAR:
+        return name + " LPAR (PowerVM or KVM guest)";
+    case MPMON_PLATFORM_POWERNV:
+        return name + " bare metal (OPAL)";
+    default:
+        return name.empty() ? platform_kind(i.platform) : name;
+    }
 }
 
 } // namespace
@@ -67,6 +112,21 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
     row(out, "max_status",
         fmt::format("{} status entries examined per call", grouped(i.max_status)));
     row(out, "move outcome", fmt::format("from the {}", status_source_name(i.status_source)));
+    if (i.mmu == MPMON_MMU_UNKNOWN)
+        return; // a module older than ABI 1.2
+    row(out, "MMU", mmu_text(i));
+    row(out, "page sizes", page_sizes_text(i.page_sizes));
+    std::string cpu = bounded(i.cpu_name, sizeof(i.cpu_name));
+    if (i.cpu_pvr)
+        cpu += fmt::format(", PVR {:#010x}", i.cpu_pvr);
+    if (i.mmu_flags & MPMON_MMUF_ARCHITECTED)
+        cpu += ", architected mode";
+    row(out, "CPU", cpu);
+    row(out, "platform", platform_text(i));
+    std::string probes;
+    for (const auto& name : flush_probe_names(i))
+        probes += (probes.empty() ? "" : " ") + name;
+    row(out, "flush probes", probes.empty() ? "none" : probes);
 }
 
 nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter) {
@@ -88,6 +148,24 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
     j["maxactive"] = i.maxactive;
     j["max_status"] = i.max_status;
     j["status_source"] = status_source_name(i.status_source);
+    nlohmann::ordered_json mmu;
+    mmu["mode"] = mmu_name(i.mmu);
+    mmu["page_sizes"] = page_size_list(i.page_sizes);
+    if (i.mmu == MPMON_MMU_HASH) {
+        mmu["hpt_order"] = i.hpt_order;
+        mmu["segment_1t"] = (i.mmu_flags & MPMON_MMUF_1T_SEGMENT) != 0;
+    } else if (i.mmu == MPMON_MMU_RADIX) {
+        mmu["pid_bits"] = i.pid_bits;
+    } else if (i.mmu == MPMON_MMU_X86_PAGING) {
+        mmu["paging_levels"] = i.paging_levels;
+    }
+    mmu["flush_probes"] = flush_probe_names(i);
+    j["mmu"] = mmu;
+    j["cpu"] = {{"pvr", fmt::format("{:#010x}", i.cpu_pvr)},
+                {"name", bounded(i.cpu_name, sizeof(i.cpu_name))},
+                {"architected", (i.mmu_flags & MPMON_MMUF_ARCHITECTED) != 0}};
+    j["platform"] = {{"kind", platform_kind(i.platform)},
+                     {"name", bounded(i.platform_name, sizeof(i.platform_name))}};
     return j;
 }
 

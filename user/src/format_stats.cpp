@@ -4,6 +4,7 @@
 #include "text.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 namespace mpctl {
@@ -32,6 +33,43 @@ void print_pairs(std::ostream& out, std::string_view label, const Counts& pairs,
         first = false;
     }
     out << line << '\n';
+}
+
+std::string ratio_label(double r) {
+    return std::isinf(r) ? "inf" : fmt::format("{:g}", r);
+}
+
+// The translation-flush work of the calls, by probed function.
+void print_mmu(std::ostream& out, const MmuView& m) {
+    print_pairs(out, "mmu flushes", {{m.mode + " calls", m.flush_calls}, {"pages", m.flush_pages}});
+    for (const auto& f : m.functions)
+        out << fmt::format("  {:<30} calls {:>10}  pages {:>10}\n", f.name, grouped(f.calls),
+                           grouped(f.pages));
+    Counts ratio;
+    for (const auto& b : m.per_page)
+        ratio.emplace_back(fmt::format("[{}, {})", ratio_label(b.low), ratio_label(b.high)),
+                           b.count);
+    if (!ratio.empty())
+        print_pairs(out, "flush/page", ratio);
+}
+
+nlohmann::ordered_json mmu_json(const MmuView& m) {
+    nlohmann::ordered_json j;
+    j["mode"] = m.mode;
+    j["flush_calls"] = m.flush_calls;
+    j["flush_pages"] = m.flush_pages;
+    auto functions = nlohmann::ordered_json::object();
+    for (const auto& f : m.functions)
+        functions[f.name] = {{"calls", f.calls}, {"pages", f.pages}};
+    j["functions"] = functions;
+    auto per_page = nlohmann::ordered_json::array();
+    for (const auto& b : m.per_page)
+        per_page.push_back({{"low", b.low},
+                            {"high", std::isinf(b.high) ? nlohmann::ordered_json(nullptr)
+                                                        : nlohmann::ordered_json(b.high)},
+                            {"count", b.count}});
+    j["flush_per_page"] = per_page;
+    return j;
 }
 
 nlohmann::ordered_json counts_json(const Counts& pairs) {
@@ -75,6 +113,7 @@ void print_stats(std::ostream& out, const StatsView& v) {
         }
         out << fmt::format("{:<{}}(ns, log2 buckets)\n", "", label_width);
     }
+    print_mmu(out, v.mmu);
     print_pairs(out, "lost",
                 {{"ring_dropped", v.ring_dropped}, {"kretprobe_missed", v.kretprobe_missed}});
     print_pairs(out, "filtered", {{"calls", v.filtered}});
@@ -105,6 +144,7 @@ nlohmann::ordered_json stats_json(const StatsView& v) {
     j["lost"] = {{"ring_dropped", v.ring_dropped}, {"kretprobe_missed", v.kretprobe_missed}};
     j["filtered"] = v.filtered;
     j["events_read"] = v.events_read;
+    j["mmu"] = mmu_json(v.mmu);
     return j;
 }
 

@@ -4,9 +4,11 @@
 #include "decode.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <fmt/format.h>
+#include <limits>
 
 namespace mpctl {
 
@@ -38,9 +40,35 @@ std::array<std::uint64_t, nr_counters> counters(const mpmon_stats& s) {
     return c;
 }
 
+MmuView mmu_view(const mpmon_stats& s, const mpmon_info& info) {
+    MmuView m;
+    m.mode = mmu_name(info.mmu);
+    for (unsigned i = 0; i < MPMON_FLUSH_PROBES; ++i) {
+        bool probed = info.flush_probes & (1U << i);
+        if (!probed && !s.flush_calls[i])
+            continue;
+        std::string name(info.flush_probe[i],
+                         strnlen(info.flush_probe[i], sizeof(info.flush_probe[i])));
+        m.functions.push_back(
+            {name.empty() ? fmt::format("slot{}", i) : name, s.flush_calls[i], s.flush_pages[i]});
+        m.flush_calls += s.flush_calls[i];
+        m.flush_pages += s.flush_pages[i];
+    }
+    for (unsigned i = 0; i < MPMON_FLUSH_RATIO; ++i) {
+        if (!s.flush_ratio[i])
+            continue;
+        // [0]: below 1/4; [i]: 2^(i-1)/4 up to 2^i/4; the last is open.
+        double low = i == 0 ? 0.0 : std::ldexp(1.0, static_cast<int>(i) - 3);
+        double high = i + 1 == MPMON_FLUSH_RATIO ? std::numeric_limits<double>::infinity()
+                                                 : std::ldexp(1.0, static_cast<int>(i) - 2);
+        m.per_page.push_back({low, high, s.flush_ratio[i]});
+    }
+    return m;
+}
+
 } // namespace
 
-StatsView make_view(const mpmon_stats& s) {
+StatsView make_view(const mpmon_stats& s, const mpmon_info& info) {
     StatsView v;
     v.calls = s.calls;
     if (s.ret_zero)
@@ -79,6 +107,7 @@ StatsView make_view(const mpmon_stats& s) {
     v.kretprobe_missed = s.kretprobe_missed;
     v.filtered = s.filtered;
     v.events_read = s.events_read;
+    v.mmu = mmu_view(s, info);
     return v;
 }
 

@@ -24,6 +24,24 @@ struct LatencyView {
     std::vector<LatencyBucket> buckets;
 };
 
+struct FlushFunction {
+    std::string name; // the probed kernel function
+    std::uint64_t calls = 0, pages = 0;
+};
+
+struct RatioBucket {
+    double low, high; // flush calls per placed page, low <= r < high
+    std::uint64_t count;
+};
+
+// Translation-flush work done while move_pages calls ran.
+struct MmuView {
+    std::string mode; // mmu_name() of the machine
+    std::uint64_t flush_calls = 0, flush_pages = 0;
+    std::vector<FlushFunction> functions; // probed ones, in slot order
+    std::vector<RatioBucket> per_page;    // non-empty buckets
+};
+
 struct StatsView {
     std::uint64_t calls = 0;
     std::uint64_t errors = 0; // calls that returned < 0
@@ -36,9 +54,12 @@ struct StatsView {
     LatencyView latency;
     std::uint64_t ring_dropped = 0, kretprobe_missed = 0;
     std::uint64_t filtered = 0, events_read = 0;
+    MmuView mmu;
 };
 
-StatsView make_view(const mpmon_stats& stats);
+// info names the MMU and the flush probe slots (a 1.0/1.1 module's info has
+// neither: mode "unknown", slots "slot<i>").
+StatsView make_view(const mpmon_stats& stats, const mpmon_info& info = mpmon_info{});
 
 // Counters of now minus those of then (lat_max_ns is kept from now: the
 // maximum of an interval is not recorded).
