@@ -7,6 +7,7 @@
 //                                    control errors pipe
 #include <linux/mpmon.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -239,8 +240,47 @@ Truth workload() {
     return t;
 }
 
+// The value of the first /proc/cpuinfo line "KEY<spaces>: VALUE", or "".
+std::string cpuinfo(const std::string& key) {
+    std::istringstream in(slurp("/proc/cpuinfo"));
+    for (std::string line; std::getline(in, line);) {
+        auto colon = line.find(':');
+        if (colon == std::string::npos)
+            continue;
+        auto name = line.substr(0, line.find_last_not_of(" \t", colon - 1) + 1);
+        if (name == key)
+            return line.substr(std::min(colon + 2, line.size()));
+    }
+    return {};
+}
+
+// The machine context mpctl reports, against what /proc/cpuinfo says.
+void check_machine(const json& j) {
+    std::string mmu = cpuinfo("MMU"); // "Radix" or "Hash" on POWER
+    std::string want_mode = mmu == "Radix" ? "radix" : mmu == "Hash" ? "hash" : "x86_64";
+    expect_eq("info mmu.mode", want_mode, j["mmu"].value("mode", std::string()));
+    expect("no flush probe active", !j["mmu"]["flush_probes"].empty());
+    auto sizes = j["mmu"]["page_sizes"];
+    expect("page_size missing from mmu.page_sizes",
+           std::find(sizes.begin(), sizes.end(), json(page_size)) != sizes.end());
+    std::string cpu = j["cpu"].value("name", std::string());
+    if (!mmu.empty()) {
+        // POWER: "cpu : POWER9 (raw), altivec supported"
+        std::string line = cpuinfo("cpu");
+        expect_eq("cpu.name (cpuinfo: " + line + ")", line.substr(0, line.find(',')), cpu);
+        expect_eq("platform.kind", std::string("lpar"), j["platform"].value("kind", std::string()));
+        if (want_mode == "radix")
+            expect("radix pid_bits", j["mmu"].value("pid_bits", 0) >= 16);
+        else
+            expect("hash hpt_order", j["mmu"].value("hpt_order", 0) >= 18);
+    } else {
+        expect_eq("cpu.name (cpuinfo model name)", cpuinfo("model name"), cpu);
+    }
+}
+
 bool test_info() {
     auto j = mpctl_json({"--json", "info"});
+    check_machine(j);
     expect_eq("enabled", true, j.value("enabled", false));
     expect_eq("page_size", page_size, j.value("page_size", 0L));
     expect_eq("nodes.online", 2, j["nodes"].value("online", 0));
@@ -294,6 +334,20 @@ bool test_events() {
                           e["status"][k].get<int>());
         }
     }
+    // Translation flushes: only moves that placed pages did any, and the
+    // events add up to the stats.
+    std::uint64_t flushes = 0;
+    for (const auto& e : evs) {
+        flushes += e.value("flush_calls", 0UL);
+        if (e["mode"] == "query")
+            expect_eq("query flush_calls", 0UL, e.value("flush_calls", 0UL));
+    }
+    expect("no flush work in any move event", flushes > 0);
+    // (the events were drained above: stats still count them)
+    auto st = mpctl_json({"--json", "stats"});
+    expect_eq("stats mmu.flush_calls == events", flushes,
+              st["mmu"].value("flush_calls", std::uint64_t{0}));
+
     // The text form: one line per call, strace-like.
     control("reset");
     workload();

@@ -45,8 +45,11 @@ constexpr std::size_t line_entries = 4;
 template <typename F> std::string list(const mpmon_event& ev, F&& item) {
     std::string out = "[";
     std::size_t n = std::min(forensic(ev), line_entries);
-    for (std::size_t i = 0; i < n; ++i)
-        out += (i ? ", " : "") + item(i);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i)
+            out += ", ";
+        out += item(i);
+    }
     if (ev.count > n)
         out += n ? ", ..." : "...";
     return out + "]";

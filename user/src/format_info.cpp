@@ -25,10 +25,10 @@ void row(std::ostream& out, std::string_view key, const std::string& value) {
 }
 
 std::string page_sizes_text(std::uint64_t mask) {
-    std::string out;
+    std::vector<std::string> labels;
     for (auto size : page_size_list(mask))
-        out += (out.empty() ? "" : " ") + pow2_label(size);
-    return out.empty() ? "-" : out;
+        labels.push_back(pow2_label(size));
+    return labels.empty() ? "-" : join(labels, " ");
 }
 
 std::vector<std::string> flush_probe_names(const mpmon_info& i) {
@@ -71,15 +71,14 @@ std::string platform_text(const mpmon_info& i) {
 } // namespace
 
 std::string filter_text(const mpmon_filter& f) {
-    std::string out;
-    auto add = [&out](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
+    std::vector<std::string> parts;
     if (f.mask & MPMON_FILTER_TGID)
-        add(fmt::format("tgid {}", f.tgid));
+        parts.push_back(fmt::format("tgid {}", f.tgid));
     if (f.mask & MPMON_FILTER_UID)
-        add(fmt::format("uid {}", f.uid));
+        parts.push_back(fmt::format("uid {}", f.uid));
     if (f.mask & MPMON_FILTER_COMM)
-        add(fmt::format("comm \"{}\"", comm_of(f)));
-    return out.empty() ? "none (every call is recorded)" : out;
+        parts.push_back(fmt::format("comm \"{}\"", comm_of(f)));
+    return parts.empty() ? "none (every call is recorded)" : join(parts, ", ");
 }
 
 nlohmann::ordered_json filter_json(const mpmon_filter& f) {
@@ -123,10 +122,8 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
         cpu += ", architected mode";
     row(out, "CPU", cpu);
     row(out, "platform", platform_text(i));
-    std::string probes;
-    for (const auto& name : flush_probe_names(i))
-        probes += (probes.empty() ? "" : " ") + name;
-    row(out, "flush probes", probes.empty() ? "none" : probes);
+    auto probes = flush_probe_names(i);
+    row(out, "flush probes", probes.empty() ? "none" : join(probes, " "));
 }
 
 nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter) {

@@ -64,4 +64,14 @@ std::string rate(std::uint64_t count, double seconds) {
     return fmt::format("{}.{}", grouped(whole), tenth);
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+    std::string out;
+    for (const auto& part : parts) {
+        if (!out.empty())
+            out.append(sep);
+        out.append(part);
+    }
+    return out;
+}
+
 } // namespace mpctl

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace mpctl {
 
@@ -15,6 +17,8 @@ std::string duration(std::uint64_t ns);
 std::string pow2_label(std::uint64_t v);
 // A bar of '@' proportional to value/max, width columns at most.
 std::string bar(std::uint64_t value, std::uint64_t max, unsigned width);
+// parts joined with sep: {"a", "b"}, ", " -> "a, b".
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // A rate per second with one decimal, grouped: "1,234.5".
 std::string rate(std::uint64_t count, double seconds);
 
