@@ -103,6 +103,22 @@ TEST(Commands, InfoOfAHashLpar) {
     std::strcpy(i.flush_probe[0], "flush_hash_page");
     std::strcpy(i.flush_probe[2], "flush_hash_hugepage");
     ReplayMonitor m(i, {}, {});
+    auto r = i;
+    r.mmu = MPMON_MMU_RADIX;
+    r.flush_probes = 0xf;
+    std::strcpy(r.flush_probe[0], "radix__flush_tlb_page");
+    std::strcpy(r.flush_probe[1], "radix__flush_tlb_range");
+    std::strcpy(r.flush_probe[2], "radix__flush_pmd_tlb_range");
+    std::strcpy(r.flush_probe[3], "radix__flush_tlb_mm");
+    ReplayMonitor radix(r, {}, {});
+    auto long_text = run(radix, {"info"}).out.str();
+    EXPECT_NE(
+        long_text.find(
+            "flush probes    radix__flush_tlb_page\n                radix__flush_tlb_range\n"),
+        std::string::npos)
+        << long_text;
+    for (std::istringstream in(long_text); std::getline(in, long_text);)
+        EXPECT_LE(long_text.size(), 80u) << long_text;
     auto text = run(m, {"info"}).out.str();
     EXPECT_NE(text.find("MMU             hash, HPT 16M, 1T segments"), std::string::npos) << text;
     EXPECT_NE(text.find("page sizes      4K 64K 16M"), std::string::npos) << text;

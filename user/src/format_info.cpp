@@ -122,8 +122,16 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
         cpu += ", architected mode";
     row(out, "CPU", cpu);
     row(out, "platform", platform_text(i));
+    // One line per probe when they do not fit on one.
     auto probes = flush_probe_names(i);
-    row(out, "flush probes", probes.empty() ? "none" : join(probes, " "));
+    if (probes.empty())
+        probes.push_back("none");
+    std::string all = join(probes, " ");
+    if (16 + all.size() <= 80)
+        row(out, "flush probes", all);
+    else
+        for (std::size_t k = 0; k < probes.size(); ++k)
+            row(out, k ? "" : "flush probes", probes[k]);
 }
 
 nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter) {
