@@ -1223,9 +1223,9 @@ static void churn(int seconds)
 static int test_flush(void)
 {
 	enum { N = 16, ROUNDS = 4 };
-	int nodes[N], status[N], i, k, n, node, slot_hits = 0;
+	int nodes[N], status[N], i, k, n, slot_hits = 0;
 	char *buf = map_pages(N), mmu[64], want[16];
-	struct mpmon_event ev[2 * ROUNDS + 2];
+	struct mpmon_event ev[3 * ROUNDS + 2];
 	struct mpmon_info info = { .size = sizeof(info) };
 	struct mpmon_stats g;
 	void *pages[N];
@@ -1248,28 +1248,34 @@ static int test_flush(void)
 		bad("no flush probe is active");
 	for (i = 0; i < N; i++)
 		pages[i] = buf + i * psize;
-	if (mp(0, 1, pages, NULL, status, 0) || status[0] < 0)
-		die("query the buffer's node");
-	node = status[0];
-
 	child = fork();
 	if (child == 0)
 		churn(3);
 	reset();
 	usleep(200000);	/* the churn is running */
 	for (k = 0; k < ROUNDS; k++) {
-		node = !node;
-		/* Touch the pages so they have translations to tear down. */
+		/*
+		 * Touch the pages so they have translations to tear down.  The
+		 * writes may copy them (the child shares them copy-on-write)
+		 * onto this CPU's node: ask where each one is, and send it to
+		 * the other node, so that every page really migrates.
+		 */
 		memset(buf, k, N * psize);
+		if (mp(0, N, pages, NULL, status, 0))
+			bad("query before round %d failed", k);
 		for (i = 0; i < N; i++)
-			nodes[i] = node;
+			nodes[i] = status[i] == 0 ? 1 : 0;
 		if (mp(0, N, pages, nodes, status, MPOL_MF_MOVE))
 			bad("move round %d failed", k);
+		for (i = 0; i < N; i++)
+			if (status[i] != nodes[i])
+				bad("round %d: page %d on %d, asked %d", k, i,
+				    status[i], nodes[i]);
 		mp(0, N, pages, NULL, status, 0);
 	}
 	waitpid(child, NULL, 0);
-	n = read_events(ev, 2 * ROUNDS + 2);
-	EXPECT_EQ("events", 2 * ROUNDS, n);
+	n = read_events(ev, 3 * ROUNDS + 2);
+	EXPECT_EQ("events", 3 * ROUNDS, n);
 	for (k = 0; k < n; k++) {
 		sum_calls += ev[k].flush_calls;
 		if (ev[k].mode == MPMON_MODE_QUERY) {
@@ -1304,6 +1310,9 @@ static int test_flush(void)
 	for (k = 0, i = 0; i < MPMON_FLUSH_RATIO; i++)
 		k += g.flush_ratio[i];
 	EXPECT_EQ("flush_ratio calls (the moves)", ROUNDS, k);
+	EXPECT_EQ("moves with >= 1 flush per page", ROUNDS,
+		  g.flush_ratio[3] + g.flush_ratio[4] + g.flush_ratio[5] +
+		  g.flush_ratio[6] + g.flush_ratio[7]);
 	printf("NOTE flush: %s MMU, %llu flush calls for %d moves of %d pages\n",
 	       mmu[0] ? mmu : "x86", (unsigned long long)sum_calls, ROUNDS, N);
 	munmap(buf, N * psize);
