@@ -6,7 +6,7 @@
  * Migrating a page tears down its translation: on a POWER hash MMU the
  * HPTEs are invalidated (flush_hash_page(), flush_hash_range()); on radix
  * the TLB entries are (radix__flush_tlb_*()); on x86_64 through
- * flush_tlb_mm_range().  A kprobe on each of those functions that exists
+ * flush_tlb_mm_range() or, batched, arch_tlbbatch_flush().  A kprobe on each of those functions that exists
  * for the running MMU counts calls, and the pages they cover, into the
  * move_pages call of the current task.  The functions run often outside
  * move_pages, so the handler leaves at once when no call is in flight, and
@@ -68,8 +68,14 @@ static const struct mpmon_flush_def mpmon_flush_radix[] = {
 	{ "radix__flush_tlb_mm", MPMON_PAGES_ALL },
 };
 
+/*
+ * Since 6.4 migration batches its TLB flushes where the architecture can
+ * (ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH): one arch_tlbbatch_flush() for the
+ * pages unmapped so far, whose number it does not take.
+ */
 static const struct mpmon_flush_def mpmon_flush_x86[] = {
 	{ "flush_tlb_mm_range", MPMON_PAGES_RANGE_SHIFT },
+	{ "arch_tlbbatch_flush", MPMON_PAGES_ALL },
 };
 
 struct mpmon_flush_probe {

@@ -1304,7 +1304,8 @@ static int test_flush(void)
 			EXPECT_EQ("query flush_calls", 0, ev[k].flush_calls);
 			continue;
 		}
-		if (!ev[k].flush_calls || !ev[k].flush_pages)
+		/* x86 batches (arch_tlbbatch_flush: pages not known). */
+		if (!ev[k].flush_calls || (mmu[0] && !ev[k].flush_pages))
 			bad("move %d: flush_calls %llu, flush_pages %llu, expected > 0",
 			    k, (unsigned long long)ev[k].flush_calls,
 			    (unsigned long long)ev[k].flush_pages);
@@ -1332,9 +1333,11 @@ static int test_flush(void)
 	for (k = 0, i = 0; i < MPMON_FLUSH_RATIO; i++)
 		k += g.flush_ratio[i];
 	EXPECT_EQ("flush_ratio calls (the moves)", ROUNDS, k);
-	EXPECT_EQ("moves with >= 1 flush per page", ROUNDS,
-		  g.flush_ratio[3] + g.flush_ratio[4] + g.flush_ratio[5] +
-		  g.flush_ratio[6] + g.flush_ratio[7]);
+	/* POWER flushes page by page; x86 may flush a whole batch at once. */
+	if (mmu[0])
+		EXPECT_EQ("moves with >= 1 flush per page", ROUNDS,
+			  g.flush_ratio[3] + g.flush_ratio[4] + g.flush_ratio[5] +
+			  g.flush_ratio[6] + g.flush_ratio[7]);
 	printf("NOTE flush: %s MMU, %llu flush calls for %d moves of %d pages\n",
 	       mmu[0] ? mmu : "x86", (unsigned long long)sum_calls, ROUNDS, N);
 	munmap(buf, N * psize);
