@@ -6,9 +6,9 @@
  * Migrating a page tears down its translation: on a POWER hash MMU the
  * HPTEs are invalidated (flush_hash_page(), flush_hash_range()); on radix
  * the TLB entries are (radix__flush_tlb_*()); on x86_64 through
- * flush_tlb_mm_range() or, batched, arch_tlbbatch_flush().  A kprobe on each of those functions that exists
- * for the running MMU counts calls, and the pages they cover, into the
- * move_pages call of the current task.  The functions run often outside
+ * flush_tlb_mm_range() or, batched, arch_tlbbatch_flush().  A kprobe on
+ * each of those functions that exists for the running MMU counts calls,
+ * and the pages they cover, into the move_pages call of the current task.  The functions run often outside
  * move_pages, so the handler leaves at once when no call is in flight, and
  * otherwise after one hash lookup.  Work is attributed by task, so it stays
  * with its call when the task sleeps or moves to another CPU.
