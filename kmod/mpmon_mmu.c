@@ -8,9 +8,9 @@
  * the TLB entries are (radix__flush_tlb_*()); on x86_64 through
  * flush_tlb_mm_range() or, batched, arch_tlbbatch_flush().  A kprobe on
  * each of those functions that exists for the running MMU counts calls,
- * and the pages they cover, into the move_pages call of the current task.  The functions run often outside
- * move_pages, so the handler leaves at once when no call is in flight, and
- * otherwise after one hash lookup.  Work is attributed by task, so it stays
+ * and the pages they cover, into the move_pages call of the current task.
+ * The functions run often outside move_pages, so the handler leaves at once
+ * when no call is in flight, and otherwise after one hash lookup.  Work is attributed by task, so it stays
  * with its call when the task sleeps or moves to another CPU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
