@@ -10,8 +10,9 @@
  * each of those functions that exists for the running MMU counts calls,
  * and the pages they cover, into the move_pages call of the current task.
  * The functions run often outside move_pages, so the handler leaves at once
- * when no call is in flight, and otherwise after one hash lookup.  Work is attributed by task, so it stays
- * with its call when the task sleeps or moves to another CPU.
+ * when no call is in flight, and otherwise after one hash lookup.  Work is
+ * attributed by task, so it stays with its call when the task sleeps or
+ * moves to another CPU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
