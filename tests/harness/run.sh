@@ -54,6 +54,8 @@ for arch in ppc64le x86_64; do
 	fi
 done
 expect fetch-bad-arch 1 "unsupported --arch 'sparc'" -- "$fk" --arch sparc
+expect fetch-be-series 1 "6.1 series only" -- "$fk" --arch ppc64 --series 6.12
+expect fetch-sid-arch 1 "x86_64 only" -- "$fk" --arch ppc64le --series sid
 expect fetch-bad-series 1 "unsupported --series" -- "$fk" --series 2.6
 expect fetch-offline-empty-cache 1 "not cached|nothing is cached" -- \
 	env XDG_CACHE_HOME="$tmp/empty" "$fk" --offline
@@ -63,7 +65,9 @@ expect mpvm-no-command 2 "no command" -- "$mpvm"
 expect mpvm-bad-option 2 "unknown option '--frobnicate'" -- "$mpvm" --frobnicate -- true
 expect mpvm-bad-cpu 2 "--cpu must be" -- "$mpvm" --cpu POWER6 -- true
 expect mpvm-power8-radix 2 "POWER8 has no radix" -- "$mpvm" --cpu POWER8 --mmu radix -- true
-expect mpvm-x86-cpu 2 "ppc64le only" -- "$mpvm" --arch x86_64 --cpu POWER9 -- true
+expect mpvm-x86-cpu 2 "apply to ppc64le and ppc64 only" -- "$mpvm" --arch x86_64 --cpu POWER9 -- true
+expect mpvm-be-cpu 2 "POWER7 or POWER8 with --arch ppc64" -- "$mpvm" --arch ppc64 --cpu POWER9 -- true
+expect mpvm-be-radix 2 "built hash-only" -- "$mpvm" --arch ppc64 --mmu radix -- true
 expect mpvm-bad-nodes 2 "--nodes must be" -- "$mpvm" --nodes 0 -- true
 expect mpvm-cpus-lt-nodes 2 "at least --nodes" -- "$mpvm" --nodes 4 --cpus 2 -- true
 expect mpvm-missing-add 2 "no such file" -- "$mpvm" --add /nonexistent -- true
