@@ -7,6 +7,7 @@
 #   make demo         boot an emulated POWER9 box, load mpmon, run a workload,
 #                     show mpctl stats
 #   make check        every test: unit, lint, harness and the VM matrix
+#   make torture      the long reliability runs (storm, fuzz, unload cycles)
 #   make vm-modules   cross-build mpmon.ko for the Debian test kernels
 #   make clean
 
@@ -14,7 +15,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD ?= build/host
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all mpctl module deps demo check vm-modules clean load unload
+.PHONY: all mpctl module deps demo check torture vm-modules clean load unload
 
 all: mpctl module
 
@@ -46,6 +47,10 @@ demo: deps
 
 check: deps
 	scripts/check
+
+# The long forms of the reliability tests (make check runs the short ones).
+torture: deps
+	scripts/check torture
 
 vm-modules: deps
 	scripts/build-module --arch ppc64le
