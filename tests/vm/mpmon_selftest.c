@@ -1273,6 +1273,13 @@ static int test_flush(void)
 	child = fork();
 	if (child == 0)
 		churn(3);
+	/*
+	 * The stack is copy-on-write after fork: write the arrays the kernel
+	 * writes now, or its first put_user() breaks the COW (and flushes
+	 * the TLB) inside a call.
+	 */
+	memset(status, 0, sizeof(status));
+	memset(nodes, 0, sizeof(nodes));
 	reset();
 	usleep(200000);	/* the churn is running */
 	for (k = 0; k < ROUNDS; k++) {
