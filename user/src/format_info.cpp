@@ -125,7 +125,7 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
     // One line per probe when they do not fit on one.
     auto probes = flush_probe_names(i);
     if (probes.empty())
-        probes.push_back("none");
+        probes.emplace_back("none");
     std::string all = join(probes, " ");
     if (16 + all.size() <= 80)
         row(out, "flush probes", all);

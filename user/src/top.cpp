@@ -13,6 +13,7 @@ namespace {
 
 std::vector<TopRow> ranked(const std::map<std::uint32_t, TopRow>& rows, std::size_t limit) {
     std::vector<TopRow> out;
+    out.reserve(rows.size());
     for (const auto& [pid, row] : rows)
         out.push_back(row);
     std::stable_sort(out.begin(), out.end(), [](const TopRow& a, const TopRow& b) {
