@@ -31,36 +31,14 @@
 
 #include <linux/mpmon.h>
 
-#define MPOL_MF_MOVE	 (1 << 1)
-#define MPOL_MF_MOVE_ALL (1 << 2)
+#include "vmtest.h"
+
 #define SENTINEL	 0x7fff1234
 #define MAXEV		 16384
 
-static int dev = -1;
-static long psize;
 static int failures;
-static char why[512];
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static void die(const char *what)
-{
-	printf("FAIL setup: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-/* Record the first reason a test failed. */
-static int bad(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why[0]) {
-		va_start(ap, fmt);
-		vsnprintf(why, sizeof(why), fmt, ap);
-		va_end(ap);
-	}
-	return 0;
-}
 
 #define EXPECT_EQ(name, want, got)                                            \
 	do {                                                                  \
@@ -68,14 +46,6 @@ static int bad(const char *fmt, ...)
 		if (w_ != g_)                                                 \
 			bad("%s: expected %lld, got %lld", name, w_, g_);     \
 	} while (0)
-
-static long mp(int pid, unsigned long count, void **pages, const int *nodes,
-	       int *status, int flags)
-{
-	long r = syscall(SYS_move_pages, pid, count, pages, nodes, status, flags);
-
-	return r < 0 ? -errno : r;
-}
 
 static void xioctl(unsigned long cmd, void *arg, const char *name)
 {
@@ -117,17 +87,6 @@ static int read_events(struct mpmon_event *ev, int max)
 		n += r.count;
 	} while (r.count && n < max);
 	return n;
-}
-
-static char *map_pages(unsigned long n)
-{
-	char *p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap");
-	memset(p, 0x5a, n * psize);
-	return p;
 }
 
 /*

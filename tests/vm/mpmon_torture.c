@@ -38,30 +38,7 @@
 
 #include <linux/mpmon.h>
 
-#define MPOL_MF_MOVE	(1 << 1)
-
-static int dev;
-static long psize;
-static char why[512];
-
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why[0]) {
-		va_start(ap, fmt);
-		vsnprintf(why, sizeof(why), fmt, ap);
-		va_end(ap);
-	}
-	return 0;
-}
-
-static void die(const char *what)
-{
-	printf("FAIL torture/setup: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
+#include "vmtest.h"
 
 static int verdict(const char *name)
 {
@@ -70,14 +47,6 @@ static int verdict(const char *name)
 	else
 		printf("PASS torture/%s\n", name);
 	return why[0] ? 1 : 0;
-}
-
-static long mp(int pid, unsigned long count, void **pages, const int *nodes,
-	       int *status, int flags)
-{
-	long r = syscall(SYS_move_pages, pid, count, pages, nodes, status, flags);
-
-	return r < 0 ? -errno : r;
 }
 
 static void get_stats(struct mpmon_stats *s)
@@ -125,17 +94,6 @@ static uint64_t drain(int fd)
 		n += r.count;
 	} while (r.count);
 	return n;
-}
-
-static char *map_pages(unsigned long n)
-{
-	char *p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap");
-	memset(p, 0x5a, n * psize);
-	return p;
 }
 
 /* ---- fuzz ----------------------------------------------------------------- */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the in-VM test programs (one translation unit each):
+ * the device, the first failure reason of the running test, move_pages
+ * without libnuma, and touched anonymous pages.
+ */
+#ifndef MPMON_VMTEST_H
+#define MPMON_VMTEST_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MPOL_MF_MOVE	 (1 << 1)
+#define MPOL_MF_MOVE_ALL (1 << 2)
+
+static int dev = -1;	/* /dev/mpmon */
+static long psize;	/* sysconf(_SC_PAGESIZE) */
+static char why[512];	/* why the running test failed; "" while it passes */
+
+static void die(const char *what)
+{
+	printf("FAIL setup: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* Record the first reason a test failed. */
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why[0]) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+/* move_pages(2); -errno on failure. */
+static long mp(int pid, unsigned long count, void **pages, const int *nodes,
+	       int *status, int flags)
+{
+	long r = syscall(SYS_move_pages, pid, count, pages, nodes, status, flags);
+
+	return r < 0 ? -errno : r;
+}
+
+/* n anonymous pages, written so that they exist. */
+static char *map_pages(unsigned long n)
+{
+	char *p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	memset(p, 0x5a, n * psize);
+	return p;
+}
+
+#endif /* MPMON_VMTEST_H */
