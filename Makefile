@@ -8,6 +8,7 @@
 #                     show mpctl stats
 #   make check        every test: unit, lint, harness and the VM matrix
 #   make torture      the long reliability runs (storm, fuzz, unload cycles)
+#   make bench        cost per call, against the floor and the alternatives
 #   make vm-modules   cross-build mpmon.ko for the Debian test kernels
 #   make clean
 
@@ -15,7 +16,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD ?= build/host
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all mpctl module deps demo check torture vm-modules clean load unload
+.PHONY: all mpctl module deps demo check torture bench vm-modules clean load unload
 
 all: mpctl module
 
@@ -47,6 +48,11 @@ demo: deps
 
 check: deps
 	scripts/check
+
+# What mpmon costs per call against an empty kretprobe, ftrace and the
+# syscall tracepoints (figures and ratios, not pass/fail).
+bench: deps
+	scripts/bench
 
 # The long forms of the reliability tests (make check runs the short ones).
 torture: deps

@@ -16,22 +16,25 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* Not every program uses every helper. */
+#define VMTEST_HELPER static __attribute__((unused))
+
 #define MPOL_MF_MOVE	 (1 << 1)
 #define MPOL_MF_MOVE_ALL (1 << 2)
 
-static int dev = -1;	/* /dev/mpmon */
-static long psize;	/* sysconf(_SC_PAGESIZE) */
-static char why[512];	/* why the running test failed; "" while it passes */
+VMTEST_HELPER int dev = -1;	/* /dev/mpmon */
+VMTEST_HELPER long psize;	/* sysconf(_SC_PAGESIZE) */
+VMTEST_HELPER char why[512];	/* why the running test failed; "" while it passes */
 
-static void die(const char *what)
+VMTEST_HELPER void die(const char *what)
 {
 	printf("FAIL setup: %s: %s\n", what, strerror(errno));
 	exit(1);
 }
 
 /* Record the first reason a test failed. */
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
+VMTEST_HELPER int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+VMTEST_HELPER int bad(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -44,7 +47,7 @@ static int bad(const char *fmt, ...)
 }
 
 /* move_pages(2); -errno on failure. */
-static long mp(int pid, unsigned long count, void **pages, const int *nodes,
+VMTEST_HELPER long mp(int pid, unsigned long count, void **pages, const int *nodes,
 	       int *status, int flags)
 {
 	long r = syscall(SYS_move_pages, pid, count, pages, nodes, status, flags);
@@ -53,7 +56,7 @@ static long mp(int pid, unsigned long count, void **pages, const int *nodes,
 }
 
 /* n anonymous pages, written so that they exist. */
-static char *map_pages(unsigned long n)
+VMTEST_HELPER char *map_pages(unsigned long n)
 {
 	char *p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
