@@ -17,6 +17,7 @@ extern unsigned int mpmon_maxactive;
 extern unsigned int mpmon_ring_events;
 extern unsigned int mpmon_max_status;
 extern bool mpmon_enabled;
+extern int mpmon_flush_probes;
 
 /*
  * One move_pages call in flight, kept in its kretprobe instance (ri->data).

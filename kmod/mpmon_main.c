@@ -40,6 +40,17 @@ unsigned int mpmon_max_status = 4096;
 module_param_named(max_status, mpmon_max_status, uint, 0444);
 MODULE_PARM_DESC(max_status, "status entries read back per call (1..1048576, default 4096)");
 
+/*
+ * The translation-flush probes (mpmon_mmu.c).  On by default on POWER, where
+ * they probe the hash/radix invalidation functions.  Off by default on
+ * x86_64: flush_tlb_mm_range() runs on every munmap and mprotect of every
+ * process, and removing its kprobe while other CPUs hammer it crashed a
+ * 6.12 guest once under QEMU's emulation (an int3 left in flight).
+ */
+int mpmon_flush_probes = -1;
+module_param_named(flush_probes, mpmon_flush_probes, int, 0444);
+MODULE_PARM_DESC(flush_probes, "count translation flushes per call (0, 1; default 1 on POWER, 0 elsewhere)");
+
 static int __init mpmon_check_param(const char *name, unsigned int val,
 				    unsigned int min, unsigned int max)
 {
@@ -68,8 +79,14 @@ static int __init mpmon_init(void)
 	if (!ret)
 		ret = mpmon_check_param("max_status", mpmon_max_status, 1,
 					1U << 20);
+	if (!ret && mpmon_flush_probes != -1) {
+		/* -1 is the unset default; only 0 and 1 may be given. */
+		ret = mpmon_check_param("flush_probes", mpmon_flush_probes, 0, 1);
+	}
 	if (ret)
 		return ret;
+	if (mpmon_flush_probes == -1)
+		mpmon_flush_probes = IS_ENABLED(CONFIG_PPC64);
 
 	ret = mpmon_stats_init();
 	if (ret)

@@ -139,6 +139,8 @@ static void mpmon_flush_register(const struct mpmon_flush_def *defs,
 	unsigned int i;
 	int ret;
 
+	if (!mpmon_flush_probes)
+		return;	/* module parameter flush_probes=0 */
 	for (i = 0; i < n && i < MPMON_FLUSH_PROBES; i++) {
 		struct mpmon_flush_probe *fp = &mpmon_flush[i];
 

@@ -68,8 +68,15 @@ bad_param ring-events ring_events=1 "ring_events=1 is out of range 16..1048576"
 bad_param maxactive maxactive=0 "maxactive=0 is out of range 1..4096"
 bad_param max-status max_status=0 "max_status=0 is out of range"
 bad_param symbol symbol=no_such_symbol "cannot probe the move_pages entry point no_such_symbol: error -2"
+bad_param flush-probes flush_probes=2 "flush_probes=2 is out of range 0..1"
 insmod /mpvm/mpmon.ko
 
+# Where the flush probes are off by default (x86_64), count with them on.
+if [ "$want_mmu" = - ] && rmmod mpmon && insmod /mpvm/mpmon.ko flush_probes=1; then
+	run ./mpmon_selftest flush
+	rmmod mpmon
+	insmod /mpvm/mpmon.ko
+fi
 for t in ./suite-*.sh; do
 	[ -e "$t" ] && run sh "$t"
 done

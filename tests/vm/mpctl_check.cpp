@@ -259,7 +259,9 @@ void check_machine(const json& j) {
     std::string mmu = cpuinfo("MMU"); // "Radix" or "Hash" on POWER
     std::string want_mode = mmu == "Radix" ? "radix" : mmu == "Hash" ? "hash" : "x86_64";
     expect_eq("info mmu.mode", want_mode, j["mmu"].value("mode", std::string()));
-    expect("no flush probe active", !j["mmu"]["flush_probes"].empty());
+    // On by default on POWER only (module parameter flush_probes).
+    if (!mmu.empty())
+        expect("no flush probe active", !j["mmu"]["flush_probes"].empty());
     auto sizes = j["mmu"]["page_sizes"];
     expect("page_size missing from mmu.page_sizes",
            std::find(sizes.begin(), sizes.end(), json(page_size)) != sizes.end());
@@ -342,7 +344,9 @@ bool test_events() {
     // fork of a previous mpctl run.)
     for (const auto& e : evs)
         flushes += e.value("flush_calls", 0UL);
-    expect("no flush work in any move event", flushes > 0);
+    auto probes = mpctl_json({"--json", "info"})["mmu"]["flush_probes"];
+    if (!probes.empty())
+        expect("no flush work in any move event", flushes > 0);
     // (the events were drained above: stats still count them)
     auto st = mpctl_json({"--json", "stats"});
     expect_eq("stats mmu.flush_calls == events", flushes,
