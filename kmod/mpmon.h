@@ -74,6 +74,5 @@ void mpmon_dev_exit(void);
 int mpmon_mmu_init(void);
 void mpmon_mmu_exit(void);
 void mpmon_mmu_info(struct mpmon_info *info);
-void mpmon_mmu_probes(struct mpmon_info *info);
 
 #endif /* MPMON_H */

@@ -82,7 +82,6 @@ static int mpmon_get_info(void __user *uarg)
 	info.arch = MPMON_ARCH;
 	info.big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
 	mpmon_mmu_info(&info);
-	mpmon_mmu_probes(&info);
 	return mpmon_copy_sized(uarg, &info, sizeof(info), MPMON_INFO_SIZE_VER0);
 }
 

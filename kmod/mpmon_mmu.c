@@ -171,7 +171,7 @@ static u32 mpmon_radix_pid_bits(void)
 	return bits;
 }
 
-void mpmon_mmu_info(struct mpmon_info *info)
+static void mpmon_mmu_arch_info(struct mpmon_info *info)
 {
 	const struct cpu_spec *spec = cur_cpu_spec;
 	unsigned int i;
@@ -217,7 +217,7 @@ int mpmon_mmu_init(void)
 
 #elif defined(CONFIG_X86_64)
 
-void mpmon_mmu_info(struct mpmon_info *info)
+static void mpmon_mmu_arch_info(struct mpmon_info *info)
 {
 	info->mmu = MPMON_MMU_X86_PAGING;
 	info->platform = MPMON_PLATFORM_OTHER;
@@ -237,7 +237,7 @@ int mpmon_mmu_init(void)
 
 #else
 
-void mpmon_mmu_info(struct mpmon_info *info)
+static void mpmon_mmu_arch_info(struct mpmon_info *info)
 {
 	info->mmu = MPMON_MMU_OTHER;
 	info->platform = MPMON_PLATFORM_OTHER;
@@ -261,10 +261,12 @@ void mpmon_mmu_exit(void)
 			unregister_kprobe(&mpmon_flush[i].kp);
 }
 
-void mpmon_mmu_probes(struct mpmon_info *info)
+/* The machine's translation context and the active flush probes. */
+void mpmon_mmu_info(struct mpmon_info *info)
 {
 	unsigned int i;
 
+	mpmon_mmu_arch_info(info);
 	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
 		if (!mpmon_flush[i].active)
 			continue;

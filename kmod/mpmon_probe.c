@@ -105,9 +105,10 @@ static struct mpmon_call *mpmon_inflight_find(struct task_struct *task)
 }
 
 /*
- * The move_pages call the current task is in, or NULL: what the flush
- * probes attribute their work to.  Leaves at once when no call is in
- * flight anywhere, the common case for functions that run all the time.
+ * The move_pages call the current task is in, or NULL: what the
+ * store_status() and flush probes attribute their work to.  Leaves at once
+ * when no call is in flight anywhere, the common case for functions that
+ * run all the time.
  */
 struct mpmon_call *mpmon_current_call(void)
 {
@@ -397,13 +398,9 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 /* store_status(int __user *status, int start, int value, int nr) */
 static int mpmon_store_status(struct kprobe *p, struct pt_regs *regs)
 {
-	struct mpmon_call *c;
+	struct mpmon_call *c = mpmon_current_call();
 	int start, value, nr;
 
-	/* Cheap exit for calls that are not being recorded. */
-	if (!atomic_read(&mpmon_inflight_count))
-		return 0;
-	c = mpmon_inflight_find(current);
 	if (!c || c->ev.mode != MPMON_MODE_MOVE)
 		return 0;
 	start = (int)mpmon_kernel_arg(regs, 1);
