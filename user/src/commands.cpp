@@ -72,10 +72,8 @@ Exit cmd_stats_watch(const Options& o, Context& ctx) {
         auto now_time = steady_clock::now();
         double secs = std::chrono::duration<double>(now_time - prev_time).count();
         // A reset by someone else makes the counters go down: count from zero.
-        mpmon_stats base = prev;
-        if (now.calls < prev.calls || now.ring_dropped < prev.ring_dropped)
-            std::memset(reinterpret_cast<char*>(&base) + 8, 0, sizeof(base) - 8);
-        auto delta = make_view(stats_delta(now, base), info);
+        bool was_reset = now.calls < prev.calls || now.ring_dropped < prev.ring_dropped;
+        auto delta = make_view(stats_delta(now, was_reset ? mpmon_stats{} : prev), info);
         if (o.json)
             print_json(ctx.out, stats_interval_json(delta, secs, ctx.clock.now()));
         else
@@ -111,7 +109,7 @@ bool has_page_errors(const mpmon_event& ev) {
 bool wanted(const EventsOptions& e, const mpmon_event& ev) {
     if (e.tgid && ev.tgid != *e.tgid)
         return false;
-    if (e.comm && std::string(ev.comm, strnlen(ev.comm, sizeof(ev.comm))) != *e.comm)
+    if (e.comm && from_field(ev.comm) != *e.comm)
         return false;
     if (e.errors_only && ev.ret == 0 && !has_page_errors(ev))
         return false;

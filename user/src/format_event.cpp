@@ -22,10 +22,6 @@ constexpr std::array<std::pair<std::uint32_t, const char*>, 5> event_flag_names 
     {MPMON_EV_STATUS_FAULT, "status_fault"},
 }};
 
-std::string comm_of(const mpmon_event& ev) {
-    return std::string(ev.comm, strnlen(ev.comm, sizeof(ev.comm)));
-}
-
 std::size_t forensic(const mpmon_event& ev) {
     return std::min<std::size_t>(ev.nr_forensic, MPMON_FORENSIC);
 }
@@ -78,10 +74,10 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
     std::string pages = list(ev, [&](std::size_t i) { return fmt::format("{:#x}", ev.pages[i]); });
     std::string nodes =
         query ? "NULL" : list(ev, [&](std::size_t i) { return std::to_string(ev.nodes[i]); });
-    std::string line = fmt::format("{} cpu{} {}[{}/{}] move_pages({}, {}, {}, {}, {}) = {} <{}>",
-                                   clock.format(ev.ts_ns), ev.cpu, comm_of(ev), ev.tgid, ev.pid,
-                                   ev.target_pid, ev.count, pages, nodes, flags_name(ev.mp_flags),
-                                   ret_text(ev.ret), duration(ev.latency_ns));
+    std::string line = fmt::format(
+        "{} cpu{} {}[{}/{}] move_pages({}, {}, {}, {}, {}) = {} <{}>", clock.format(ev.ts_ns),
+        ev.cpu, from_field(ev.comm), ev.tgid, ev.pid, ev.target_pid, ev.count, pages, nodes,
+        flags_name(ev.mp_flags), ret_text(ev.ret), duration(ev.latency_ns));
 
     if (ev.status_written || ev.pages_written) {
         line += " status=" + list(ev, [&](std::size_t i) {
@@ -122,7 +118,7 @@ nlohmann::ordered_json event_json(const mpmon_event& ev) {
     j["tgid"] = ev.tgid;
     j["pid"] = ev.pid;
     j["uid"] = ev.uid;
-    j["comm"] = comm_of(ev);
+    j["comm"] = from_field(ev.comm);
     j["target_pid"] = ev.target_pid;
     j["count"] = ev.count;
     j["mp_flags"] = ev.mp_flags;

@@ -4,21 +4,12 @@
 #include "decode.hpp"
 #include "text.hpp"
 
-#include <cstring>
 #include <fmt/format.h>
 #include <vector>
 
 namespace mpctl {
 
 namespace {
-
-std::string bounded(const char* s, std::size_t size) {
-    return std::string(s, strnlen(s, size));
-}
-
-std::string comm_of(const mpmon_filter& f) {
-    return bounded(f.comm, sizeof(f.comm));
-}
 
 void row(std::ostream& out, std::string_view key, const std::string& value) {
     out << fmt::format("{:<16}{}\n", key, value);
@@ -35,7 +26,7 @@ std::vector<std::string> flush_probe_names(const mpmon_info& i) {
     std::vector<std::string> names;
     for (unsigned k = 0; k < MPMON_FLUSH_PROBES; ++k)
         if (i.flush_probes & (1U << k))
-            names.push_back(bounded(i.flush_probe[k], sizeof(i.flush_probe[k])));
+            names.push_back(from_field(i.flush_probe[k]));
     return names;
 }
 
@@ -57,7 +48,7 @@ std::string mmu_text(const mpmon_info& i) {
 }
 
 std::string platform_text(const mpmon_info& i) {
-    std::string name = bounded(i.platform_name, sizeof(i.platform_name));
+    std::string name = from_field(i.platform_name);
     switch (i.platform) {
     case MPMON_PLATFORM_LPAR:
         return name + " LPAR (PowerVM or KVM guest)";
@@ -77,7 +68,7 @@ std::string filter_text(const mpmon_filter& f) {
     if (f.mask & MPMON_FILTER_UID)
         parts.push_back(fmt::format("uid {}", f.uid));
     if (f.mask & MPMON_FILTER_COMM)
-        parts.push_back(fmt::format("comm \"{}\"", comm_of(f)));
+        parts.push_back(fmt::format("comm \"{}\"", from_field(f.comm)));
     return parts.empty() ? "none (every call is recorded)" : join(parts, ", ");
 }
 
@@ -88,16 +79,15 @@ nlohmann::ordered_json filter_json(const mpmon_filter& f) {
     if (f.mask & MPMON_FILTER_UID)
         j["uid"] = f.uid;
     if (f.mask & MPMON_FILTER_COMM)
-        j["comm"] = comm_of(f);
+        j["comm"] = from_field(f.comm);
     return j;
 }
 
 void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filter) {
     row(out, "module",
-        fmt::format("mpmon {} (ABI {}.{}; mpctl {}, ABI {}.{})",
-                    bounded(i.module_version, sizeof(i.module_version)), i.abi_major, i.abi_minor,
-                    MPCTL_VERSION, MPMON_ABI_MAJOR, MPMON_ABI_MINOR));
-    row(out, "probed symbol", bounded(i.symbol, sizeof(i.symbol)));
+        fmt::format("mpmon {} (ABI {}.{}; mpctl {}, ABI {}.{})", from_field(i.module_version),
+                    i.abi_major, i.abi_minor, MPCTL_VERSION, MPMON_ABI_MAJOR, MPMON_ABI_MINOR));
+    row(out, "probed symbol", from_field(i.symbol));
     row(out, "architecture",
         fmt::format("{} ({}-endian)", arch_name(i.arch), i.big_endian ? "big" : "little"));
     row(out, "enabled", i.enabled ? "yes" : "no (calls are not recorded)");
@@ -115,7 +105,7 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
         return; // a module older than ABI 1.2
     row(out, "MMU", mmu_text(i));
     row(out, "page sizes", page_sizes_text(i.page_sizes));
-    std::string cpu = bounded(i.cpu_name, sizeof(i.cpu_name));
+    std::string cpu = from_field(i.cpu_name);
     if (i.cpu_pvr)
         cpu += fmt::format(", PVR {:#010x}", i.cpu_pvr);
     if (i.mmu_flags & MPMON_MMUF_ARCHITECTED)
@@ -136,11 +126,11 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
 
 nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter) {
     nlohmann::ordered_json j;
-    j["module_version"] = bounded(i.module_version, sizeof(i.module_version));
+    j["module_version"] = from_field(i.module_version);
     j["abi"] = {{"module", fmt::format("{}.{}", i.abi_major, i.abi_minor)},
                 {"mpctl", fmt::format("{}.{}", MPMON_ABI_MAJOR, MPMON_ABI_MINOR)}};
     j["mpctl_version"] = MPCTL_VERSION;
-    j["symbol"] = bounded(i.symbol, sizeof(i.symbol));
+    j["symbol"] = from_field(i.symbol);
     j["arch"] = arch_name(i.arch);
     j["big_endian"] = i.big_endian != 0;
     j["enabled"] = i.enabled != 0;
@@ -167,10 +157,9 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
     mmu["flush_probes"] = flush_probe_names(i);
     j["mmu"] = mmu;
     j["cpu"] = {{"pvr", fmt::format("{:#010x}", i.cpu_pvr)},
-                {"name", bounded(i.cpu_name, sizeof(i.cpu_name))},
+                {"name", from_field(i.cpu_name)},
                 {"architected", (i.mmu_flags & MPMON_MMUF_ARCHITECTED) != 0}};
-    j["platform"] = {{"kind", platform_kind(i.platform)},
-                     {"name", bounded(i.platform_name, sizeof(i.platform_name))}};
+    j["platform"] = {{"kind", platform_kind(i.platform)}, {"name", from_field(i.platform_name)}};
     return j;
 }
 

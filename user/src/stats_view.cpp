@@ -2,6 +2,7 @@
 #include "stats_view.hpp"
 
 #include "decode.hpp"
+#include "text.hpp"
 
 #include <array>
 #include <cmath>
@@ -47,8 +48,7 @@ MmuView mmu_view(const mpmon_stats& s, const mpmon_info& info) {
         bool probed = info.flush_probes & (1U << i);
         if (!probed && !s.flush_calls[i])
             continue;
-        std::string name(info.flush_probe[i],
-                         strnlen(info.flush_probe[i], sizeof(info.flush_probe[i])));
+        std::string name = from_field(info.flush_probe[i]);
         m.functions.push_back(
             {name.empty() ? fmt::format("slot{}", i) : name, s.flush_calls[i], s.flush_pages[i]});
         m.flush_calls += s.flush_calls[i];

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,11 @@ std::string duration(std::uint64_t ns);
 std::string pow2_label(std::uint64_t v);
 // A bar of '@' proportional to value/max, width columns at most.
 std::string bar(std::uint64_t value, std::uint64_t max, unsigned width);
+// A fixed-size char array of the ABI (comm, symbol, ...) up to its first NUL.
+template <std::size_t N> std::string from_field(const char (&field)[N]) {
+    return std::string(field, strnlen(field, N));
+}
+
 // parts joined with sep: {"a", "b"}, ", " -> "a, b".
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // A rate per second with one decimal, grouped: "1,234.5".

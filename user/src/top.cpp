@@ -4,7 +4,6 @@
 #include "text.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <fmt/format.h>
 
 namespace mpctl {
@@ -61,7 +60,7 @@ void TopTable::account(TopRow& row, const mpmon_event& ev) {
 
 void TopTable::add(const mpmon_event& ev) {
     ++events_;
-    std::string comm(ev.comm, strnlen(ev.comm, sizeof(ev.comm)));
+    std::string comm = from_field(ev.comm);
     TopRow& caller = callers_[ev.tgid];
     caller.pid = ev.tgid;
     caller.comm = comm;
