@@ -4,7 +4,7 @@
 // JSON) with what the kernel returned to the calls.  Prints PASS/FAIL lines.
 //
 //   mpctl_check [TEST...]     tests: info stats events follow filter
-//                                    control errors pipe
+//                                    control errors pipe record export
 #include <linux/mpmon.h>
 
 #include <algorithm>
@@ -21,6 +21,7 @@
 #include <sstream>
 #include <string>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -511,13 +512,82 @@ bool test_pipe() {
     return why.empty();
 }
 
+// mpctl record during a workload, then mpctl report of the file: the same
+// counters as the kernel's, and as the workload's own truth.
+bool test_record() {
+    control("reset");
+    const char* file = "/tmp/rec.jsonl";
+    pid_t pid = fork();
+    if (pid == 0) {
+        int e = open("/tmp/record.err", O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        dup2(e, 2);
+        execlp("mpctl", "mpctl", "record", "-o", file, "--duration", "120",
+               static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    usleep(300000);
+    auto truth = workload();
+    usleep(300000);
+    kill(pid, SIGINT);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    expect_eq("record exit status", 0, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+    auto err = slurp("/tmp/record.err");
+    expect("record summary: " + err, err.find("recorded " + std::to_string(truth.calls.size()) +
+                                              " events") != std::string::npos);
+    auto rep = mpctl_json({"report", file, "--json"});
+    truth.compare(rep);
+    auto st_json = mpctl_json({"stats", "--json"});
+    for (const char* key : {"calls", "returns", "modes", "flags", "pages", "page_status",
+                            "query_status", "latency_ns"})
+        expect_eq(std::string("report vs stats: ") + key, st_json[key].dump(), rep[key].dump());
+    expect_eq("report vs stats: mmu.flush_calls", st_json["mmu"]["flush_calls"].dump(),
+              rep["mmu"]["flush_calls"].dump());
+    expect_eq("report complete", true, rep["recording"].value("complete", false));
+    auto text = mpctl({"report", file});
+    expect("report text: " + text.out,
+           text.out.find("recording /tmp/rec.jsonl: " + std::to_string(truth.calls.size()) +
+                         " events") == 0);
+
+    // --duration ends it on its own.
+    auto p = mpctl({"record", "-o", "/tmp/rec2.jsonl", "--duration", "0.5"});
+    expect_eq("record --duration exit (stderr: " + p.err + ")", 0, p.status);
+    auto empty = mpctl_json({"report", "/tmp/rec2.jsonl", "--json"});
+    expect_eq("events of an idle recording", 0, empty.value("calls", -1));
+    expect_eq("idle recording complete", true, empty["recording"].value("complete", false));
+    return why.empty();
+}
+
+// mpctl export writes what stats --format prometheus prints.
+bool test_export() {
+    control("reset");
+    auto truth = workload();
+    std::size_t moves = 0;
+    for (const auto& c : truth.calls)
+        moves += !c.query;
+    mkdir("/tmp/prom", 0755);
+    auto p = mpctl({"export", "--textfile-dir", "/tmp/prom"});
+    expect_eq("export exit (stderr: " + p.err + ")", 0, p.status);
+    auto file = slurp("/tmp/prom/mpmon.prom");
+    auto direct = mpctl({"stats", "--format", "prometheus"});
+    expect_eq("stats --format prometheus exit", 0, direct.status);
+    expect("export differs from stats --format prometheus", file == direct.out);
+    auto want = "mpmon_calls_total{mode=\"move\"} " + std::to_string(moves) + "\n";
+    expect("no '" + want + "' in:\n" + file, file.find(want) != std::string::npos);
+    p = mpctl({"export", "--textfile-dir", "/tmp/no/such/dir"});
+    expect_eq("export to a missing directory exit", 1, p.status);
+    expect("export error: " + p.err, p.err.find("/tmp/no/such/dir") != std::string::npos);
+    return why.empty();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     const std::vector<std::pair<std::string, bool (*)()>> tests = {
         {"info", test_info},     {"stats", test_stats},   {"events", test_events},
         {"follow", test_follow}, {"filter", test_filter}, {"control", test_control},
-        {"errors", test_errors}, {"pipe", test_pipe}};
+        {"errors", test_errors}, {"pipe", test_pipe},     {"record", test_record},
+        {"export", test_export}};
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     int failed = 0, passed = 0;
     for (const auto& [name, fn] : tests) {

@@ -30,7 +30,7 @@ struct CommandInfo {
     const char* summary;
 };
 
-constexpr std::array<CommandInfo, 8> commands = {{
+constexpr std::array<CommandInfo, 11> commands = {{
     {"info", Command::info, "module and ABI version, probed symbol, ring, nodes, filter"},
     {"stats", Command::stats, "the in-kernel counters and the latency histogram"},
     {"events", Command::events, "drain the event ring: one strace-like line per call"},
@@ -39,6 +39,10 @@ constexpr std::array<CommandInfo, 8> commands = {{
     {"enable", Command::enable, "record move_pages calls"},
     {"disable", Command::disable, "stop recording (the probe stays registered)"},
     {"filter", Command::filter, "show, set or --clear the in-kernel filter"},
+    {"export", Command::export_textfile,
+     "write the counters for node_exporter's textfile collector"},
+    {"record", Command::record, "save events with the machine context to a file"},
+    {"report", Command::report, "stats or top of a recording, on any machine (no module needed)"},
 }};
 
 po::options_description common_options() {
@@ -54,6 +58,7 @@ po::options_description command_options(Command c) {
     auto text = [](const char* name) { return po::value<std::string>()->value_name(name); };
     switch (c) {
     case Command::stats:
+        add("format", text("FORMAT"), "text, json or prometheus (text exposition format)");
         add("watch", text("SECONDS"), "print per-interval deltas and rates");
         add("count", text("N"), "stop after N intervals (with --watch)");
         add("reset", "zero the counters as they are read (the ring is kept)");
@@ -69,6 +74,21 @@ po::options_description command_options(Command c) {
         add("interval", text("SECONDS"), "refresh period (default 2)");
         add("count", text("N"), "stop after N refreshes");
         add("rows", text("N"), "rows per table (default 10)");
+        break;
+    case Command::export_textfile:
+        add("textfile-dir", text("DIR"), "write DIR/mpmon.prom (atomically: write, then rename)");
+        add("interval", text("SECONDS"), "rewrite it every SECONDS until Ctrl-C (default: once)");
+        add("count", text("N"), "stop after N writes (with --interval)");
+        break;
+    case Command::record:
+        add("output,o", text("FILE"), "the recording (JSON Lines; - for standard output)");
+        add("duration", text("SECONDS"), "stop after SECONDS (default: at Ctrl-C)");
+        add("limit", text("N"), "stop after N events");
+        break;
+    case Command::report:
+        add("view", text("VIEW"), "stats (default) or top");
+        add("rows", text("N"), "rows per table of the top view (default 10)");
+        add("format", text("FORMAT"), "text, json or prometheus (stats view)");
         break;
     case Command::filter:
         add("tgid", text("PID"), "record only calls from this process");
@@ -110,6 +130,27 @@ std::string parse_comm(const std::string& option, const std::string& text) {
     return text;
 }
 
+Format parse_format(const std::string& text) {
+    if (text == "text")
+        return Format::text;
+    if (text == "json")
+        return Format::json;
+    if (text == "prometheus")
+        return Format::prometheus;
+    throw UsageError(fmt::format("--format: '{}' is not one of text, json, prometheus", text));
+}
+
+// --format of stats and report; --json is --format json.
+void take_format(const po::variables_map& vm, Options& o) {
+    if (!vm.count("format"))
+        return;
+    Format f = parse_format(vm["format"].as<std::string>());
+    if (o.json && f != Format::json)
+        throw UsageError("--json and --format disagree");
+    o.format = f;
+    o.json = f == Format::json;
+}
+
 const CommandInfo& find_command(const std::string& name) {
     for (const auto& c : commands)
         if (name == c.name)
@@ -122,8 +163,12 @@ std::string str(const po::variables_map& vm, const char* key) {
 }
 
 void take_common(const po::variables_map& vm, Options& o) {
-    if (vm.count("json"))
+    if (vm.count("json")) {
+        if (o.format == Format::prometheus)
+            throw UsageError("--json and --format disagree");
         o.json = true;
+        o.format = Format::json;
+    }
     if (vm.count("device"))
         o.device = str(vm, "device");
 }
@@ -135,8 +180,12 @@ void take_command(const po::variables_map& vm, Options& o) {
     constexpr std::uint32_t pid_max = 1U << 22;
     switch (o.command) {
     case Command::stats:
+        take_format(vm, o);
         if (vm.count("watch"))
             o.stats.watch_s = parse_seconds("watch", str(vm, "watch"));
+        if (o.stats.watch_s && o.format == Format::prometheus)
+            throw UsageError("stats: --watch prints deltas; Prometheus wants totals (use export "
+                             "--interval)");
         if (vm.count("count")) {
             if (!o.stats.watch_s)
                 throw UsageError("--count needs --watch");
@@ -162,6 +211,48 @@ void take_command(const po::variables_map& vm, Options& o) {
         if (vm.count("rows"))
             o.top.rows = parse_integer<std::size_t>("rows", str(vm, "rows"), 1, 1000);
         break;
+    case Command::export_textfile:
+        if (!vm.count("textfile-dir"))
+            throw UsageError("export: --textfile-dir DIR is required");
+        o.export_textfile.textfile_dir = str(vm, "textfile-dir");
+        if (o.export_textfile.textfile_dir.empty())
+            throw UsageError("--textfile-dir: empty directory name");
+        if (vm.count("interval"))
+            o.export_textfile.interval_s = parse_seconds("interval", str(vm, "interval"));
+        if (vm.count("count")) {
+            if (!o.export_textfile.interval_s)
+                throw UsageError("--count needs --interval");
+            o.export_textfile.count =
+                parse_integer<std::uint64_t>("count", str(vm, "count"), 1, u64max);
+        }
+        break;
+    case Command::record:
+        if (!vm.count("output"))
+            throw UsageError("record: -o FILE is required");
+        o.record.output = str(vm, "output");
+        if (o.record.output.empty())
+            throw UsageError("-o: empty file name");
+        if (vm.count("duration"))
+            o.record.duration_s = parse_seconds("duration", str(vm, "duration"));
+        if (vm.count("limit"))
+            o.record.limit = parse_integer<std::uint64_t>("limit", str(vm, "limit"), 1, u64max);
+        break;
+    case Command::report:
+        take_format(vm, o);
+        if (vm.count("view")) {
+            auto view = str(vm, "view");
+            if (view == "stats")
+                o.report.view = ReportView::stats;
+            else if (view == "top")
+                o.report.view = ReportView::top;
+            else
+                throw UsageError(fmt::format("--view: '{}' is not one of stats, top", view));
+        }
+        if (vm.count("rows"))
+            o.report.rows = parse_integer<std::size_t>("rows", str(vm, "rows"), 1, 1000);
+        if (o.report.view == ReportView::top && o.format == Format::prometheus)
+            throw UsageError("report: --format prometheus is for the stats view");
+        break;
     case Command::filter:
         if (vm.count("tgid"))
             o.filter.tgid = parse_integer<std::uint32_t>("tgid", str(vm, "tgid"), 1, pid_max);
@@ -184,8 +275,9 @@ std::string usage(const std::string& command) {
     std::ostringstream out;
     if (!command.empty()) {
         const auto& c = find_command(command);
-        out << "usage: mpctl [--device PATH] [--json] " << c.name << " [options]\n"
-            << c.summary << "\n\n"
+        out << "usage: mpctl [--device PATH] [--json] " << c.name
+            << (c.command == Command::report ? " [options] FILE\n" : " [options]\n") << c.summary
+            << "\n\n"
             << command_options(c.command) << common_options();
         return out.str();
     }
@@ -270,10 +362,19 @@ Options parse_options(std::span<const char* const> args) {
         mine.add(common_options());
         po::variables_map cvm;
         auto mine_parsed = po::command_line_parser(rest).options(mine).style(parse_style).run();
+        std::vector<std::string> operands;
         for (const auto& opt : mine_parsed.options)
             if (opt.position_key >= 0)
-                throw UsageError(fmt::format("{}: unexpected argument '{}'", info.name,
-                                             opt.value.empty() ? "" : opt.value.front()));
+                operands.push_back(opt.value.empty() ? "" : opt.value.front());
+        // Only report takes an operand: the recording.
+        std::size_t wanted = info.command == Command::report ? 1 : 0;
+        if (operands.size() > wanted)
+            throw UsageError(
+                fmt::format("{}: unexpected argument '{}'", info.name, operands[wanted]));
+        if (operands.size() < wanted)
+            throw UsageError(fmt::format("{}: which recording? (mpctl report FILE)", info.name));
+        if (wanted)
+            o.report.file = operands.front();
         po::store(mine_parsed, cvm);
         if (cvm.count("help")) {
             o.help_topic = info.name;

@@ -9,7 +9,23 @@
 
 namespace mpctl {
 
-enum class Command { help, version, info, stats, events, top, reset, enable, disable, filter };
+enum class Command {
+    help,
+    version,
+    info,
+    stats,
+    events,
+    top,
+    reset,
+    enable,
+    disable,
+    filter,
+    export_textfile,
+    record,
+    report
+};
+
+enum class Format { text, json, prometheus };
 
 struct StatsOptions {
     std::optional<double> watch_s;      // print deltas every so many seconds
@@ -39,15 +55,39 @@ struct FilterOptions {
     bool set() const { return clear || tgid || uid || comm; }
 };
 
+struct ExportOptions {
+    std::string textfile_dir;           // node_exporter's --collector.textfile.directory
+    std::optional<double> interval_s;   // rewrite every so many seconds
+    std::optional<std::uint64_t> count; // rewrites (with --interval)
+};
+
+struct RecordOptions {
+    std::string output; // "-": standard output
+    std::optional<double> duration_s;
+    std::optional<std::uint64_t> limit; // events
+};
+
+enum class ReportView { stats, top };
+
+struct ReportOptions {
+    std::string file;
+    ReportView view = ReportView::stats;
+    std::size_t rows = 10;
+};
+
 struct Options {
     Command command = Command::help;
     std::string device = "/dev/mpmon";
-    bool json = false;
+    bool json = false; // --json, or --format json
+    Format format = Format::text;
     std::string help_topic; // command named in "COMMAND --help"
     StatsOptions stats;
     EventsOptions events;
     TopOptions top;
     FilterOptions filter;
+    ExportOptions export_textfile;
+    RecordOptions record;
+    ReportOptions report;
 };
 
 // Throws UsageError with a message that names the bad option or value.

@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "commands.hpp"
 
+#include "aggregate.hpp"
+#include "decode.hpp"
 #include "format_event.hpp"
 #include "format_info.hpp"
+#include "format_prometheus.hpp"
 #include "format_stats.hpp"
 #include "interrupt.hpp"
+#include "recording.hpp"
 #include "stats_view.hpp"
 #include "text.hpp"
+#include "textfile.hpp"
 #include "top.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fmt/format.h>
+#include <fstream>
 #include <vector>
 
 namespace mpctl {
@@ -90,12 +97,40 @@ Exit cmd_stats(const Options& o, Context& ctx) {
     if (o.stats.watch_s)
         return cmd_stats_watch(o, ctx);
     auto info = ctx.monitor.info();
-    auto view =
-        make_view(o.stats.reset ? ctx.monitor.stats_and_reset() : ctx.monitor.stats(), info);
-    if (o.json)
+    auto stats = o.stats.reset ? ctx.monitor.stats_and_reset() : ctx.monitor.stats();
+    auto view = make_view(stats, info);
+    switch (o.format) {
+    case Format::prometheus:
+        ctx.out << prometheus_text(stats, view, info);
+        break;
+    case Format::json:
         print_json(ctx.out, stats_json(view));
-    else
+        break;
+    case Format::text:
         print_stats(ctx.out, view);
+        break;
+    }
+    return Exit::ok;
+}
+
+// node_exporter's textfile collector reads DIR/*.prom whenever it is
+// scraped: each write replaces the file whole.
+Exit cmd_export(const Options& o, Context& ctx) {
+    const auto& e = o.export_textfile;
+    const std::string name = "mpmon.prom";
+    std::uint64_t writes = 0;
+    while (true) {
+        auto info = ctx.monitor.info();
+        auto stats = ctx.monitor.stats();
+        replace_file(e.textfile_dir, name, prometheus_text(stats, make_view(stats, info), info));
+        ++writes;
+        if (!e.interval_s || (e.count && writes >= *e.count))
+            break;
+        if (!pause(ctx, to_ms(*e.interval_s)))
+            break;
+    }
+    ctx.diag << fmt::format("mpctl: wrote {}/{}{}\n", e.textfile_dir, name,
+                            writes > 1 ? fmt::format(" {} times", writes) : "");
     return Exit::ok;
 }
 
@@ -187,6 +222,86 @@ Exit cmd_top(const Options& o, Context& ctx) {
     return Exit::ok;
 }
 
+// Drains the ring into a recording until the duration, the limit or Ctrl-C.
+class Recorder {
+public:
+    Recorder(const Options& o, Context& ctx) : r_(o.record), ctx_(ctx) {
+        if (r_.output == "-") {
+            out_ = &ctx.out;
+        } else {
+            file_.open(r_.output, std::ios::out | std::ios::trunc);
+            if (!file_)
+                throw Error(Exit::failure,
+                            fmt::format("{}: cannot create: {}", r_.output, std::strerror(errno)));
+            out_ = &file_;
+        }
+    }
+
+    Exit run() {
+        auto info = ctx_.monitor.info();
+        auto filter = ctx_.monitor.filter();
+        auto started = steady_clock::now();
+        auto deadline =
+            r_.duration_s ? started + to_ms(*r_.duration_s) : steady_clock::time_point::max();
+        write_line(recording_header(info, filter, utc_now(), system_json()));
+        std::vector<mpmon_event> buf(read_batch);
+        std::optional<std::uint64_t> first_lost;
+        std::uint64_t lost = 0;
+        while (!r_.limit || written_ < *r_.limit) {
+            std::size_t want = buf.size();
+            if (r_.limit)
+                want =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(want, *r_.limit - written_));
+            auto got = ctx_.monitor.read_events(std::span(buf.data(), want));
+            if (!first_lost)
+                first_lost = got.lost;
+            lost = got.lost;
+            for (std::size_t i = 0; i < got.count; ++i)
+                write_line(event_json(buf[i]));
+            written_ += got.count;
+            if (got.count == want)
+                continue;
+            auto now = steady_clock::now();
+            if (now >= deadline)
+                break;
+            auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
+            auto wait = std::min(milliseconds(1000), left + milliseconds(1));
+            if (ctx_.monitor.wait_events(wait, ctx_.interrupt) == Wait::interrupted)
+                break;
+        }
+        RecordingEnd end;
+        end.events = written_;
+        end.ring_dropped = lost - first_lost.value_or(lost);
+        end.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
+        end.ended = utc_now();
+        write_line(recording_end(end));
+        ctx_.diag << fmt::format("mpctl: recorded {} events in {:.1f} s to {}; {} dropped by the "
+                                 "full ring while recording\n",
+                                 grouped(end.events), end.seconds, r_.output,
+                                 grouped(end.ring_dropped));
+        return Exit::ok;
+    }
+
+private:
+    void write_line(const nlohmann::ordered_json& j) {
+        *out_ << j.dump() << '\n';
+        if (!out_->good())
+            throw Error(Exit::failure,
+                        fmt::format("{}: write failed: {}", r_.output, std::strerror(errno)));
+    }
+
+    const RecordOptions& r_;
+    Context& ctx_;
+    std::ofstream file_;
+    std::ostream* out_ = nullptr;
+    std::uint64_t written_ = 0;
+};
+
+Exit cmd_record(const Options& o, Context& ctx) {
+    Recorder recorder(o, ctx);
+    return recorder.run();
+}
+
 Exit cmd_simple(const Options& o, Context& ctx) {
     nlohmann::ordered_json j;
     std::string text;
@@ -244,7 +359,83 @@ Exit cmd_filter(const Options& o, Context& ctx) {
 
 bool command_waits(const Options& o) {
     return (o.command == Command::stats && o.stats.watch_s) ||
-           (o.command == Command::events && o.events.follow) || o.command == Command::top;
+           (o.command == Command::events && o.events.follow) || o.command == Command::top ||
+           o.command == Command::record ||
+           (o.command == Command::export_textfile && o.export_textfile.interval_s);
+}
+
+Exit run_report(const Options& o, std::istream& in, std::ostream& out, std::ostream& diag) {
+    const auto& file = o.report.file;
+    Recording rec;
+    try {
+        rec = read_recording(in);
+    } catch (const Error& e) {
+        throw Error(e.code(), fmt::format("{}: {}", file, e.what()));
+    }
+    if (!rec.end)
+        diag << fmt::format("mpctl: warning: {} has no end line: the recording was cut short "
+                            "(events lost after it are not known)\n",
+                            file);
+    if (rec.partial_line)
+        diag << fmt::format("mpctl: warning: {}: ignored a half-written last line\n", file);
+    if (rec.end && rec.end->events != rec.events.size())
+        diag << fmt::format(
+            "mpctl: warning: {}: the end line counts {} events, the file holds {}\n", file,
+            rec.end->events, rec.events.size());
+    std::uint64_t lost = rec.end ? rec.end->ring_dropped : 0;
+
+    if (o.report.view == ReportView::top) {
+        TopTable table;
+        for (const auto& ev : rec.events)
+            table.add(ev);
+        if (o.json)
+            print_json(out, top_json(table, lost, o.report.rows));
+        else
+            print_top(out, table, lost, o.report.rows);
+        return Exit::ok;
+    }
+
+    Aggregate agg;
+    for (const auto& ev : rec.events)
+        agg.add(ev);
+    auto stats = agg.stats();
+    stats.ring_dropped = lost;
+    stats.events_read = rec.events.size();
+    auto view = agg.view(rec.info);
+    view.ring_dropped = lost;
+    view.events_read = stats.events_read;
+    const auto& sys = rec.header.value("system", nlohmann::json::object());
+    std::string machine = fmt::format("{} {}", sys.value("nodename", std::string("?")),
+                                      sys.value("release", std::string("?")));
+    double seconds = rec.end ? rec.end->seconds : 0.0;
+    switch (o.format) {
+    case Format::prometheus:
+        out << prometheus_text(stats, view, rec.info);
+        break;
+    case Format::json: {
+        auto j = stats_json(view);
+        nlohmann::ordered_json r;
+        r["file"] = file;
+        r["started"] = rec.header.value("started", std::string());
+        r["system"] = sys;
+        r["events"] = rec.events.size();
+        r["seconds"] = rec.end ? nlohmann::ordered_json(seconds) : nlohmann::ordered_json();
+        r["complete"] = rec.end.has_value();
+        j["recording"] = r;
+        print_json(out, j);
+        break;
+    }
+    case Format::text:
+        out << fmt::format("recording {}: {} events {}on {} ({}, {} MMU); {} lost while "
+                           "recording{}\n\n",
+                           file, grouped(rec.events.size()),
+                           rec.end ? fmt::format("over {:.1f} s ", seconds) : "", machine,
+                           from_field(rec.info.cpu_name), mmu_name(rec.info.mmu), grouped(lost),
+                           rec.end ? "" : " (cut short)");
+        print_stats(out, view);
+        break;
+    }
+    return Exit::ok;
 }
 
 Exit run_command(const Options& o, Context& ctx) {
@@ -263,6 +454,10 @@ Exit run_command(const Options& o, Context& ctx) {
         return cmd_simple(o, ctx);
     case Command::filter:
         return cmd_filter(o, ctx);
+    case Command::export_textfile:
+        return cmd_export(o, ctx);
+    case Command::record:
+        return cmd_record(o, ctx);
     default:
         throw UsageError("this command does not use the device");
     }

@@ -7,6 +7,7 @@
 #include "error.hpp"
 #include "monitor.hpp"
 
+#include <istream>
 #include <ostream>
 
 namespace mpctl {
@@ -26,5 +27,8 @@ Exit run_command(const Options& options, Context& ctx);
 
 // Whether a command waits (and so should stop on Ctrl-C).
 bool command_waits(const Options& options);
+
+// mpctl report: the stats or top view of a recording read from in.
+Exit run_report(const Options& options, std::istream& in, std::ostream& out, std::ostream& diag);
 
 } // namespace mpctl

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <linux/mempolicy.h>
+#include <optional>
+#include <string_view>
 
 namespace mpctl {
 
@@ -69,6 +71,15 @@ std::string lookup(std::uint32_t value, const std::array<Name, N>& table,
     return fmt::format(fmt::runtime(fallback), value);
 }
 
+// The value named name in table (the inverse of lookup).
+template <std::size_t N>
+std::optional<std::uint32_t> value_of(std::string_view name, const std::array<Name, N>& table) {
+    for (const auto& entry : table)
+        if (name == entry.name)
+            return entry.value;
+    return std::nullopt;
+}
+
 constexpr std::array<Name, 2> modes = {{{MPMON_MODE_MOVE, "move"}, {MPMON_MODE_QUERY, "query"}}};
 constexpr std::array<Name, 4> arches = {{{MPMON_ARCH_PPC64, "ppc64"},
                                          {MPMON_ARCH_PPC64LE, "ppc64le"},
@@ -107,6 +118,22 @@ std::string mmu_name(std::uint32_t mmu) {
 
 std::string platform_kind(std::uint32_t platform) {
     return lookup(platform, platforms, "unknown");
+}
+
+std::optional<std::uint32_t> arch_value(std::string_view name) {
+    return value_of(name, arches);
+}
+
+std::optional<std::uint32_t> status_source_value(std::string_view name) {
+    return value_of(name, sources);
+}
+
+std::optional<std::uint32_t> mmu_value(std::string_view name) {
+    return value_of(name, mmus);
+}
+
+std::optional<std::uint32_t> platform_value(std::string_view name) {
+    return value_of(name, platforms);
 }
 
 std::vector<std::uint64_t> page_size_list(std::uint64_t mask) {

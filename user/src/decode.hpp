@@ -5,7 +5,9 @@
 #include <linux/mpmon.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mpctl {
@@ -32,7 +34,13 @@ std::string status_source_name(std::uint32_t source);
 std::string mmu_name(std::uint32_t mmu);
 // "lpar", "powernv", "other", "unknown".
 std::string platform_kind(std::uint32_t platform);
-// The page sizes of a MMPON page_sizes mask (bit k: 2^k bytes), smallest first.
+// The inverses of the four above, for reading recordings back; nullopt for
+// a name they do not print.
+std::optional<std::uint32_t> arch_value(std::string_view name);
+std::optional<std::uint32_t> status_source_value(std::string_view name);
+std::optional<std::uint32_t> mmu_value(std::string_view name);
+std::optional<std::uint32_t> platform_value(std::string_view name);
+// The page sizes of a MMU page_sizes mask (bit k: 2^k bytes), smallest first.
 std::vector<std::uint64_t> page_size_list(std::uint64_t mask);
 
 } // namespace mpctl

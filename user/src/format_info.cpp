@@ -5,6 +5,9 @@
 #include "text.hpp"
 
 #include <fmt/format.h>
+#include <optional>
+#include <stdexcept>
+#include <tuple>
 #include <vector>
 
 namespace mpctl {
@@ -161,6 +164,78 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
                 {"architected", (i.mmu_flags & MPMON_MMUF_ARCHITECTED) != 0}};
     j["platform"] = {{"kind", platform_kind(i.platform)}, {"name", from_field(i.platform_name)}};
     return j;
+}
+
+namespace {
+
+std::uint32_t known(std::optional<std::uint32_t> value, const char* what, const std::string& name) {
+    if (!value)
+        throw std::invalid_argument(fmt::format("unknown {} '{}'", what, name));
+    return *value;
+}
+
+// "1.2" -> (1, 2).
+std::pair<std::uint32_t, std::uint32_t> version_pair(const std::string& text) {
+    unsigned major = 0, minor = 0;
+    auto dot = text.find('.');
+    if (dot == std::string::npos)
+        throw std::invalid_argument(fmt::format("bad ABI version '{}'", text));
+    major = static_cast<unsigned>(std::stoul(text.substr(0, dot)));
+    minor = static_cast<unsigned>(std::stoul(text.substr(dot + 1)));
+    return {major, minor};
+}
+
+} // namespace
+
+mpmon_info info_from_json(const nlohmann::json& j) {
+    mpmon_info i{};
+    i.size = sizeof(i);
+    std::tie(i.abi_major, i.abi_minor) = version_pair(j.at("abi").at("module").get<std::string>());
+    to_field(i.module_version, j.at("module_version").get<std::string>());
+    to_field(i.symbol, j.at("symbol").get<std::string>());
+    auto arch = j.at("arch").get<std::string>();
+    i.arch = known(arch_value(arch), "architecture", arch);
+    i.big_endian = j.at("big_endian").get<bool>() ? 1 : 0;
+    i.enabled = j.at("enabled").get<bool>() ? 1 : 0;
+    i.ring_capacity = j.at("ring_capacity").get<std::uint32_t>();
+    i.event_size = j.at("event_size").get<std::uint32_t>();
+    i.page_size = j.at("page_size").get<std::uint32_t>();
+    i.nr_online_nodes = j.at("nodes").at("online").get<std::uint32_t>();
+    i.nr_node_ids = j.at("nodes").at("possible").get<std::uint32_t>();
+    i.nr_cpu_ids = j.at("cpus").get<std::uint32_t>();
+    i.maxactive = j.at("maxactive").get<std::uint32_t>();
+    i.max_status = j.at("max_status").get<std::uint32_t>();
+    auto source = j.at("status_source").get<std::string>();
+    i.status_source = known(status_source_value(source), "status source", source);
+
+    const auto& mmu = j.at("mmu");
+    auto mode = mmu.at("mode").get<std::string>();
+    i.mmu = mode == "unknown" ? MPMON_MMU_UNKNOWN : known(mmu_value(mode), "MMU", mode);
+    for (auto size : mmu.at("page_sizes").get<std::vector<std::uint64_t>>())
+        if (size && (size & (size - 1)) == 0)
+            i.page_sizes |= size;
+    i.hpt_order = mmu.value("hpt_order", std::uint32_t{0});
+    if (mmu.value("segment_1t", false))
+        i.mmu_flags |= MPMON_MMUF_1T_SEGMENT;
+    i.pid_bits = mmu.value("pid_bits", std::uint32_t{0});
+    i.paging_levels = mmu.value("paging_levels", std::uint32_t{0});
+    auto probes = mmu.at("flush_probes").get<std::vector<std::string>>();
+    for (std::size_t k = 0; k < probes.size() && k < MPMON_FLUSH_PROBES; ++k) {
+        i.flush_probes |= 1U << k;
+        to_field(i.flush_probe[k], probes[k]);
+    }
+
+    const auto& cpu = j.at("cpu");
+    i.cpu_pvr =
+        static_cast<std::uint32_t>(std::stoul(cpu.at("pvr").get<std::string>(), nullptr, 16));
+    to_field(i.cpu_name, cpu.at("name").get<std::string>());
+    if (cpu.at("architected").get<bool>())
+        i.mmu_flags |= MPMON_MMUF_ARCHITECTED;
+    auto kind = j.at("platform").at("kind").get<std::string>();
+    i.platform =
+        kind == "unknown" ? MPMON_PLATFORM_UNKNOWN : known(platform_value(kind), "platform", kind);
+    to_field(i.platform_name, j.at("platform").at("name").get<std::string>());
+    return i;
 }
 
 } // namespace mpctl

@@ -16,5 +16,9 @@ nlohmann::ordered_json filter_json(const mpmon_filter& f);
 
 void print_info(std::ostream& out, const mpmon_info& info, const mpmon_filter& filter);
 nlohmann::ordered_json info_json(const mpmon_info& info, const mpmon_filter& filter);
+// What info_json() printed, back (a recording's header); the flush probes
+// take the first slots.  Throws nlohmann::json::exception or
+// std::invalid_argument on a malformed object.
+mpmon_info info_from_json(const nlohmann::json& j);
 
 } // namespace mpctl

@@ -8,11 +8,31 @@
 
 #include <linux/mpmon.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <exception>
+#include <fmt/format.h>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <span>
+
+namespace {
+
+// A recording can be read anywhere: no device, no module.
+mpctl::Exit report(const mpctl::Options& options) {
+    using namespace mpctl;
+    const auto& path = options.report.file;
+    if (path == "-")
+        return run_report(options, std::cin, std::cout, std::cerr);
+    std::ifstream in(path);
+    if (!in)
+        throw Error(Exit::failure, fmt::format("{}: {}", path, std::strerror(errno)));
+    return run_report(options, in, std::cout, std::cerr);
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     using namespace mpctl;
@@ -30,6 +50,8 @@ int main(int argc, char** argv) {
                       << MPMON_ABI_MINOR << ")\n";
             return 0;
         }
+        if (options->command == Command::report)
+            return static_cast<int>(report(*options));
         Device device(options->device);
         auto clock = Clock::system();
         std::optional<Interrupt> interrupt;

@@ -2,6 +2,7 @@
 // Small text helpers for the human output.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -21,6 +22,11 @@ std::string bar(std::uint64_t value, std::uint64_t max, unsigned width);
 // A fixed-size char array of the ABI (comm, symbol, ...) up to its first NUL.
 template <std::size_t N> std::string from_field(const char (&field)[N]) {
     return std::string(field, strnlen(field, N));
+}
+// The inverse: text into field, cut to N - 1 bytes, NUL-padded.
+template <std::size_t N> void to_field(char (&field)[N], std::string_view text) {
+    std::memset(field, 0, N);
+    std::memcpy(field, text.data(), std::min(text.size(), N - 1));
 }
 
 // parts joined with sep: {"a", "b"}, ", " -> "a, b".

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+// The kernel's counters rebuilt from events: what mpctl report shows of a
+// recording, counted the way mpmon_stats_account() counts them.
+#pragma once
+
+#include "stats_view.hpp"
+
+#include <linux/mpmon.h>
+
+#include <cstdint>
+
+namespace mpctl {
+
+class Aggregate {
+public:
+    Aggregate() { stats_.size = sizeof(stats_); }
+
+    void add(const mpmon_event& ev);
+
+    // Events carry the flush work of the call but not which probed
+    // function did it: the per-slot counters stay zero, the totals are
+    // kept here.
+    const mpmon_stats& stats() const noexcept { return stats_; }
+    std::uint64_t flush_calls() const noexcept { return flush_calls_; }
+    std::uint64_t flush_pages() const noexcept { return flush_pages_; }
+
+    // The stats view, with the flush totals of the events.
+    StatsView view(const mpmon_info& info) const;
+
+private:
+    mpmon_stats stats_{};
+    std::uint64_t flush_calls_ = 0, flush_pages_ = 0;
+};
+
+} // namespace mpctl
