@@ -10,13 +10,20 @@
 #   make torture      the long reliability runs (storm, fuzz, unload cycles)
 #   make bench        cost per call, against the floor and the alternatives
 #   make vm-modules   cross-build mpmon.ko for the Debian test kernels
+#   make install      mpctl, mpmon.ko, man pages, udev rule, modprobe.d file
+#                     and bash completion (PREFIX=/usr/local, DESTDIR=)
+#   make uninstall    remove what make install put there (same variables)
+#   make dkms-install mpmon.ko through DKMS (rebuilt for every new kernel)
+#   make dkms-remove
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD ?= build/host
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all mpctl module deps demo check torture bench vm-modules clean load unload
+.PHONY: all mpctl module deps demo check torture bench vm-modules clean load unload \
+	install install-user install-module uninstall uninstall-user uninstall-module \
+	dkms-install dkms-remove dkms-check-version
 
 all: mpctl module
 
@@ -61,6 +68,139 @@ torture: deps
 vm-modules: deps
 	scripts/build-module --arch ppc64le
 	scripts/build-module --arch x86_64
+
+# ---- installation ------------------------------------------------------------
+# GNU-style: PREFIX (default /usr/local) and DESTDIR (a staging root).
+# mpctl goes to sbin with its page in section 8: it is an administrator's
+# tool (it needs root or CAP_PERFMON).  udev reads rules from
+# /usr/local/lib/udev/rules.d as well as /usr/lib/udev/rules.d (udev(7)), so
+# the rule follows PREFIX; modprobe reads /etc/modprobe.d, where the
+# administrator edits options, so that file does not.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+MODPROBEDIR ?= /etc/modprobe.d
+# The module: kbuild's modules_install into INSTALL_MOD_PATH/lib/modules/
+# <kernel release>/INSTALL_MOD_DIR.
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= extra
+INSTALL ?= install
+
+# The kernel release KDIR builds for (its vermagic); Debian's headers
+# report the upstream version to "make kernelrelease", so read the header.
+MOD_KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MOD_DEST = $(INSTALL_MOD_PATH)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)
+# A tree without the kernel's signing key (every distribution's headers)
+# cannot sign: skip kbuild's attempt instead of printing its OpenSSL errors.
+MOD_SIGN = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
+
+install: install-user install-module
+
+install-user: mpctl
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man4 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODPROBEDIR)
+	$(INSTALL) -m 0755 $(BUILD)/user/mpctl $(DESTDIR)$(SBINDIR)/mpctl
+	$(INSTALL) -m 0644 man/mpctl.8 $(DESTDIR)$(MANDIR)/man8/mpctl.8
+	$(INSTALL) -m 0644 man/mpmon.4 $(DESTDIR)$(MANDIR)/man4/mpmon.4
+	$(INSTALL) -m 0644 packaging/bash-completion/mpctl $(DESTDIR)$(BASHCOMPDIR)/mpctl
+	$(INSTALL) -m 0644 packaging/udev/60-mpmon.rules $(DESTDIR)$(UDEVRULESDIR)/60-mpmon.rules
+	@# The options file is the administrator's to edit: never overwrite a changed one.
+	@f=$(DESTDIR)$(MODPROBEDIR)/mpmon.conf; \
+	if [ -e "$$f" ] && ! cmp -s packaging/modprobe.d/mpmon.conf "$$f"; then \
+		echo "install: kept $$f (changed locally); the new one is packaging/modprobe.d/mpmon.conf"; \
+	else \
+		echo "$(INSTALL) -m 0644 packaging/modprobe.d/mpmon.conf $$f"; \
+		$(INSTALL) -m 0644 packaging/modprobe.d/mpmon.conf "$$f"; \
+	fi
+
+install-module: module
+	@if [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "install: mpmon.ko not installed: no kernel build tree at $(KDIR) (see above)."; \
+		echo "  make dkms-install builds it for every kernel the machine installs."; \
+		exit 0; \
+	fi; \
+	[ -z "$(MOD_SIGN)" ] || echo "install: mpmon.ko is not signed: $(KDIR) has no module signing key"; \
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) DEPMOD=true $(MOD_SIGN) modules_install && \
+	if [ -z "$(INSTALL_MOD_PATH)" ]; then \
+		echo "depmod -a $(MOD_KVER)"; depmod -a $(MOD_KVER); \
+	else \
+		echo "install: depmod not run: staged into $(INSTALL_MOD_PATH)"; \
+	fi
+
+uninstall: uninstall-user uninstall-module
+
+uninstall-user:
+	rm -f $(DESTDIR)$(SBINDIR)/mpctl $(DESTDIR)$(MANDIR)/man8/mpctl.8 \
+		$(DESTDIR)$(MANDIR)/man4/mpmon.4 $(DESTDIR)$(BASHCOMPDIR)/mpctl \
+		$(DESTDIR)$(UDEVRULESDIR)/60-mpmon.rules
+	@f=$(DESTDIR)$(MODPROBEDIR)/mpmon.conf; \
+	if [ -e "$$f" ] && ! cmp -s packaging/modprobe.d/mpmon.conf "$$f"; then \
+		echo "uninstall: kept $$f (changed locally)"; \
+	else \
+		echo "rm -f $$f"; rm -f "$$f"; \
+	fi
+
+uninstall-module:
+	@if [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "uninstall: no kernel build tree at $(KDIR): pass the KDIR= the module was installed with"; \
+		exit 0; \
+	fi; \
+	echo "rm -f $(MOD_DEST)/mpmon.ko"; \
+	rm -f $(MOD_DEST)/mpmon.ko $(MOD_DEST)/mpmon.ko.gz $(MOD_DEST)/mpmon.ko.xz $(MOD_DEST)/mpmon.ko.zst; \
+	if [ -z "$(INSTALL_MOD_PATH)" ] && [ -d /lib/modules/$(MOD_KVER) ]; then \
+		echo "depmod -a $(MOD_KVER)"; depmod -a $(MOD_KVER); \
+	fi
+
+# ---- DKMS ------------------------------------------------------------------
+# dkms.conf names the version; it must be the module's (kmod/mpmon.h).
+# DKMS_FLAGS go to every dkms call (e.g. --dkmstree, --installtree);
+# DKMS_KFLAGS choose the kernel (default: the running one, -k KVER for
+# another installed kernel, --kernelsourcedir DIR for its headers).
+DKMS ?= dkms
+DKMS_SOURCETREE ?= /usr/src
+DKMS_FLAGS ?=
+DKMS_KFLAGS ?=
+MPMON_VERSION = $(shell sed -n 's/^\#define MPMON_VERSION "\(.*\)"$$/\1/p' kmod/mpmon.h)
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRC = $(DKMS_SOURCETREE)/mpmon-$(MPMON_VERSION)
+DKMS_FILES = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h)) kmod/Kbuild kmod/Makefile
+DKMS_ARGS = -m mpmon -v $(MPMON_VERSION) --sourcetree $(DKMS_SOURCETREE) $(DKMS_FLAGS)
+
+dkms-check-version:
+	@if [ -z "$(MPMON_VERSION)" ] || [ "$(MPMON_VERSION)" != "$(DKMS_VERSION)" ]; then \
+		echo "dkms: dkms.conf says PACKAGE_VERSION=\"$(DKMS_VERSION)\" but kmod/mpmon.h MPMON_VERSION \"$(MPMON_VERSION)\""; \
+		exit 1; \
+	fi
+
+dkms-install: dkms-check-version
+	@command -v $(DKMS) >/dev/null || { echo "dkms-install: $(DKMS) is not installed (Debian: apt-get install dkms)"; exit 1; }
+	@# The same version again (sources changed): start from a clean slate.
+	@if [ -n "$$($(DKMS) status $(DKMS_ARGS) 2>/dev/null)" ]; then \
+		echo "$(DKMS) remove $(DKMS_ARGS) --all"; \
+		$(DKMS) remove $(DKMS_ARGS) --all; \
+	fi
+	rm -rf $(DKMS_SRC)
+	$(INSTALL) -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
+	$(INSTALL) -m 0644 dkms.conf $(DKMS_SRC)/dkms.conf
+	$(INSTALL) -m 0644 $(DKMS_FILES) $(DKMS_SRC)/kmod/
+	$(INSTALL) -m 0644 include/uapi/linux/mpmon.h $(DKMS_SRC)/include/uapi/linux/
+	$(DKMS) add $(DKMS_ARGS)
+	$(DKMS) build $(DKMS_ARGS) $(DKMS_KFLAGS)
+	$(DKMS) install $(DKMS_ARGS) $(DKMS_KFLAGS)
+
+dkms-remove: dkms-check-version
+	@if [ -n "$$($(DKMS) status $(DKMS_ARGS) 2>/dev/null)" ]; then \
+		echo "$(DKMS) remove $(DKMS_ARGS) --all"; \
+		$(DKMS) remove $(DKMS_ARGS) --all; \
+	else \
+		echo "dkms-remove: mpmon $(MPMON_VERSION) is not in the DKMS tree"; \
+	fi
+	rm -rf $(DKMS_SRC)
 
 clean:
 	rm -rf build
