@@ -51,7 +51,7 @@ public:
             std::vector<std::string> parts;
             for (const auto& [key, v] : labels)
                 parts.push_back(fmt::format("{}=\"{}\"", key, escape(v)));
-            text_ += "{" + join(parts, ",") + "}";
+            text_ += fmt::format("{{{}}}", join(parts, ","));
         }
         text_ += fmt::format(" {}\n", value);
     }

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+// What mpctl spends per event, on the events of a real run (emulated POWER8,
+// hash MMU): decoding the JSON of a recording, encoding it, the strace-like
+// line, and the aggregation of report and top.  Rates are events/s
+// (items_per_second).
+#include "aggregate.hpp"
+#include "format_event.hpp"
+#include "format_prometheus.hpp"
+#include "replay.hpp"
+#include "top.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace mpctl;
+
+const std::vector<mpmon_event>& events() {
+    static const std::vector<mpmon_event> evs = [] {
+        std::ifstream in(MPCTL_TEST_DATA "/power8-hash-events.jsonl");
+        if (!in)
+            throw std::runtime_error("missing " MPCTL_TEST_DATA "/power8-hash-events.jsonl");
+        return read_event_lines(in);
+    }();
+    return evs;
+}
+
+const std::vector<std::string>& lines() {
+    static const std::vector<std::string> ls = [] {
+        std::vector<std::string> out;
+        for (const auto& ev : events())
+            out.push_back(event_json(ev).dump());
+        return out;
+    }();
+    return ls;
+}
+
+void BM_DecodeJsonLine(benchmark::State& state) {
+    const auto& ls = lines();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto ev = event_from_json(nlohmann::json::parse(ls[i++ % ls.size()]));
+        benchmark::DoNotOptimize(ev);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DecodeJsonLine);
+
+void BM_EncodeJsonLine(benchmark::State& state) {
+    const auto& evs = events();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto s = event_json(evs[i++ % evs.size()]).dump();
+        benchmark::DoNotOptimize(s);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EncodeJsonLine);
+
+void BM_EventLine(benchmark::State& state) {
+    const auto& evs = events();
+    auto clock = Clock::fixed(0);
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto s = event_line(evs[i++ % evs.size()], clock);
+        benchmark::DoNotOptimize(s);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EventLine);
+
+void BM_AggregateAdd(benchmark::State& state) {
+    const auto& evs = events();
+    Aggregate agg;
+    std::size_t i = 0;
+    for (auto _ : state)
+        agg.add(evs[i++ % evs.size()]);
+    benchmark::DoNotOptimize(agg.stats().calls);
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AggregateAdd);
+
+void BM_TopAdd(benchmark::State& state) {
+    const auto& evs = events();
+    TopTable table;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto ev = evs[i % evs.size()];
+        ev.tgid = static_cast<std::uint32_t>(i++ % 1000); // 1000 callers
+        table.add(ev);
+    }
+    benchmark::DoNotOptimize(table.events());
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TopAdd);
+
+// A whole report of the capture: decode every line, aggregate, Prometheus.
+void BM_ReportPrometheus(benchmark::State& state) {
+    const auto& ls = lines();
+    mpmon_info info{};
+    for (auto _ : state) {
+        Aggregate agg;
+        for (const auto& l : ls)
+            agg.add(event_from_json(nlohmann::json::parse(l)));
+        auto text = prometheus_text(agg.stats(), agg.view(info), info);
+        benchmark::DoNotOptimize(text);
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(ls.size()));
+}
+BENCHMARK(BM_ReportPrometheus);
+
+} // namespace
+
+BENCHMARK_MAIN();
