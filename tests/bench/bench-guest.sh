@@ -4,8 +4,11 @@
 # make bench, in the guest: every tracing mode in turn, ROUNDS times, so
 # that drift over the run hits all modes alike.  /mpvm/mpmon.ko and
 # ./mpfloor.ko are loaded and unloaded as each mode needs.
-#   sh bench-guest.sh ROUNDS QUERY_CALLS MOVE_CALLS SYMBOL_ARGS
-rounds=$1 nq=$2 nm=$3
+#   sh bench-guest.sh ROUNDS QUERY_CALLS MOVE_CALLS FETCH SYMBOL \
+#                     [STORM_SECONDS [STORM_THREADS]]
+# After the rounds, the extra figures of the same boot (see extras below):
+# META, MEM, INFO, DRAIN, STORM and LOSSLESS lines.
+rounds=$1 nq=$2 nm=$3 storm_s=${6:-4} storm_t=${7:-4}
 # kprobe-event fetch arguments: the six move_pages arguments, from the
 # pt_regs the entry point receives (set by scripts/bench per architecture).
 fetch=$4
@@ -61,3 +64,65 @@ while [ $r -lt $rounds ]; do
 	done
 	r=$((r + 1))
 done
+
+# ---- Extras: the guest, mpmon's memory, draining, a followed storm -------
+echo "META kernel $(uname -r)"
+echo "META cpu $(awk -F': *' '/^(cpu|model name)[[:space:]]*:/ { print $2; exit }' /proc/cpuinfo)"
+echo "META mmu $(awk -F': *' '/^MMU[[:space:]]*:/ { print $2; exit }' /proc/cpuinfo)"
+
+
+# Memory: /proc/meminfo before and after insmod (no calls in between), the
+# module's own size from /proc/modules (its code and data, vmalloc'ed by the
+# module loader) and the vmalloc areas whose caller is in mpmon (the ring)
+# from /proc/vmallocinfo.
+meminfo() { awk '/^(MemFree|Slab|SUnreclaim|VmallocUsed|Percpu):/ { sub(":", "", $1); printf " %s=%s", $1, $2 }' /proc/meminfo; }
+rmmod mpmon 2>/dev/null
+sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+sleep 1
+echo "MEM before$(meminfo)"
+insmod /mpvm/mpmon.ko || echo "FAIL bench/mem-insmod"
+sleep 1
+echo "MEM after$(meminfo)"
+echo "MEM module_bytes $(awk '$1 == "mpmon" { print $2 }' /proc/modules)"
+# vmallocinfo sizes include a guard page; pages=N counts what is mapped.
+echo "MEM vmalloc_area_bytes $(awk '/\[mpmon\]/ { s += $2 } END { print s + 0 }' /proc/vmallocinfo)"
+echo "MEM vmalloc_pages $(awk '/\[mpmon\]/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) { sub("pages=", "", $i); s += $i } } END { print s + 0 }' /proc/vmallocinfo)"
+awk '/\[mpmon\]/ { print "MEM vmallocinfo", $0 }' /proc/vmallocinfo
+
+# READ_EVENTS in batches of 256 (as mpctl reads), 16 (the module's bounce
+# buffer) and 1, each from a full ring, nobody else reading.
+./mpdrain 3 256 16 1 || echo "FAIL bench/drain"
+
+# A storm of 1-page queries from storm_t threads at full speed while
+# mpctl events --follow --json drains, then paced storms stepping down
+# until nothing is lost.
+storm() { # RATE
+	mpctl events --follow --json >/dev/null 2>follow.err &
+	f=$!
+	sleep 0.5
+	./mpstorm $storm_t $storm_s $1 $f || echo "FAIL bench/storm-$1"
+	kill -INT $f; wait $f
+}
+line=$(storm 0)
+echo "$line"
+dropped=$(echo "$line" | sed -n 's/.* dropped=\([0-9]*\).*/\1/p')
+if [ "${dropped:-1}" -eq 0 ]; then
+	echo "LOSSLESS full $(echo "$line" | sed -n 's/.* calls_per_s=\([0-9]*\).*/\1/p')"
+else
+	# Start just below what the follower drained while saturated.
+	rate=$(echo "$line" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		print int(0.9 * v["read"] / v["seconds"]) }')
+	step=0
+	while [ $step -lt 8 ] && [ "$rate" -gt 0 ]; do
+		line=$(storm $rate)
+		echo "$line" | sed 's/^STORM/PACED/'
+		dropped=$(echo "$line" | sed -n 's/.* dropped=\([0-9]*\).*/\1/p')
+		if [ "${dropped:-1}" -eq 0 ]; then
+			echo "LOSSLESS paced $(echo "$line" | sed -n 's/.* calls_per_s=\([0-9]*\).*/\1/p')"
+			break
+		fi
+		rate=$((rate * 3 / 4))
+		step=$((step + 1))
+	done
+fi
+rmmod mpmon
