@@ -94,8 +94,10 @@ awk '/\[mpmon\]/ { print "MEM vmallocinfo", $0 }' /proc/vmallocinfo
 ./mpdrain 3 256 16 1 || echo "FAIL bench/drain"
 
 # A storm of 1-page queries from storm_t threads at full speed while
-# mpctl events --follow --json drains, then paced storms stepping down
-# until nothing is lost.
+# mpctl events --follow --json drains, then paced storms stepping down by a
+# quarter until nothing is lost, and two bisections between the last two
+# targets.  LOSSLESS gives the largest lossless target rate (each PACED
+# line has the rate achieved).
 storm() { # RATE
 	mpctl events --follow --json >/dev/null 2>follow.err &
 	f=$!
@@ -112,17 +114,31 @@ else
 	# Start just below what the follower drained while saturated.
 	rate=$(echo "$line" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 		print int(0.9 * v["read"] / v["seconds"]) }')
+	hi=$(echo "$line" | sed -n 's/.* calls_per_s=\([0-9]*\).*/\1/p')
 	step=0
 	while [ $step -lt 8 ] && [ "$rate" -gt 0 ]; do
 		line=$(storm $rate)
 		echo "$line" | sed 's/^STORM/PACED/'
 		dropped=$(echo "$line" | sed -n 's/.* dropped=\([0-9]*\).*/\1/p')
 		if [ "${dropped:-1}" -eq 0 ]; then
-			echo "LOSSLESS paced $(echo "$line" | sed -n 's/.* calls_per_s=\([0-9]*\).*/\1/p')"
+			lo=$rate
 			break
 		fi
+		hi=$rate
 		rate=$((rate * 3 / 4))
 		step=$((step + 1))
 	done
+	# Two halvings of the interval between the last lossy rate (or the
+	# full-speed one) and the lossless target.
+	if [ -n "${lo:-}" ] && [ -n "${hi:-}" ]; then
+		for i in 1 2; do
+			rate=$(((lo + hi) / 2))
+			line=$(storm $rate)
+			echo "$line" | sed 's/^STORM/PACED/'
+			dropped=$(echo "$line" | sed -n 's/.* dropped=\([0-9]*\).*/\1/p')
+			if [ "${dropped:-1}" -eq 0 ]; then lo=$rate; else hi=$rate; fi
+		done
+	fi
+	[ -n "${lo:-}" ] && echo "LOSSLESS paced $lo"
 fi
 rmmod mpmon
