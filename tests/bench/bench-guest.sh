@@ -95,8 +95,8 @@ awk '/\[mpmon\]/ { print "MEM vmallocinfo", $0 }' /proc/vmallocinfo
 
 # A storm of 1-page queries from storm_t threads at full speed while
 # mpctl events --follow --json drains, then paced storms stepping down by a
-# quarter until nothing is lost, and two bisections between the last two
-# targets.  LOSSLESS gives the largest lossless target rate (each PACED
+# quarter until nothing is lost, and four bisections between the last two
+# rates.  LOSSLESS gives the largest lossless target rate (each PACED
 # line has the rate achieved).
 storm() { # RATE
 	mpctl events --follow --json >/dev/null 2>follow.err &
@@ -128,11 +128,11 @@ else
 		rate=$((rate * 3 / 4))
 		step=$((step + 1))
 	done
-	# Two halvings of the interval between the last lossy rate (or the
-	# full-speed one) and the lossless target.
+	# Four geometric bisections of the interval between the last lossy
+	# rate (or the full-speed one) and the lossless target.
 	if [ -n "${lo:-}" ] && [ -n "${hi:-}" ]; then
-		for i in 1 2; do
-			rate=$(((lo + hi) / 2))
+		for i in 1 2 3 4; do
+			rate=$(awk -v a=$lo -v b=$hi 'BEGIN { print int(sqrt(a * b)) }')
 			line=$(storm $rate)
 			echo "$line" | sed 's/^STORM/PACED/'
 			dropped=$(echo "$line" | sed -n 's/.* dropped=\([0-9]*\).*/\1/p')
