@@ -319,6 +319,16 @@ make "${mkargs[@]}" uninstall-user >/dev/null 2>&1 || true
 check modprobe-conf-kept-when-changed "the changed file was replaced or removed" -- \
 	grep -q '^options mpmon maxactive=128$' "$stage/etc/modprobe.d/mpmon.conf"
 
+# Without a kernel tree, make install installs the rest and says why the
+# module is not there.
+if make -C "$top" DESTDIR="$tmp/nokdir" KDIR="$tmp/no-kernel-tree" install >"$tmp/nokdir.log" 2>&1 &&
+	grep -q 'mpmon.ko not installed: no kernel build tree' "$tmp/nokdir.log"; then
+	n=$(find "$tmp/nokdir" -type f | wc -l)
+	check install-without-kernel-tree "$n files installed, expected 6" -- [ "$n" = 6 ]
+else
+	fail install-without-kernel-tree "$(excerpt "$tmp/nokdir.log")"
+fi
+
 # ---- DKMS --------------------------------------------------------------------------
 dkms_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 check dkms/version "dkms.conf says '$dkms_version', kmod/mpmon.h '$version'" -- \
@@ -357,6 +367,14 @@ else
 	status=$(dkms status -m mpmon -v "$version" --dkmstree "$d/tree" --sourcetree "$d/src" 2>&1 || true)
 	check dkms/status-installed "dkms status: '$status'" -- \
 		grep -q "^mpmon/$version, $kver_x86, x86_64: installed" <<<"$status"
+	# The same version again (changed sources): removed, then added anew.
+	if make -C "$top" "${dkargs[@]}" DKMS_KFLAGS="-k $kver_x86 --kernelsourcedir $kdir_x86" \
+		dkms-install >"$tmp/dkms2.log" 2>&1 && grep -q "^dkms remove " "$tmp/dkms2.log" &&
+		[[ -f $d/modules/$kver_x86/updates/dkms/mpmon.ko ]]; then
+		pass dkms/reinstall
+	else
+		fail dkms/reinstall "$(excerpt "$tmp/dkms2.log" 4)"
+	fi
 
 	# ppc64le: a cross build.  -a names the architecture for DKMS; the
 	# headers' .kernelvariables set ARCH=powerpc; CROSS_COMPILE comes from
