@@ -364,9 +364,10 @@ else
 	else
 		fail dkms/x86_64-module "no $ko"
 	fi
-	status=$(dkms status -m mpmon -v "$version" --dkmstree "$d/tree" --sourcetree "$d/src" 2>&1 || true)
+	status=$(dkms status -m mpmon -v "$version" --dkmstree "$d/tree" --sourcetree "$d/src" \
+		--installtree "$d/modules" 2>&1 || true)
 	check dkms/status-installed "dkms status: '$status'" -- \
-		grep -q "^mpmon/$version, $kver_x86, x86_64: installed" <<<"$status"
+		[ "$status" = "mpmon/$version, $kver_x86, x86_64: installed" ]
 	# The same version again (changed sources): removed, then added anew.
 	if make -C "$top" "${dkargs[@]}" DKMS_KFLAGS="-k $kver_x86 --kernelsourcedir $kdir_x86" \
 		dkms-install >"$tmp/dkms2.log" 2>&1 && grep -q "^dkms remove " "$tmp/dkms2.log" &&
