@@ -12,7 +12,18 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# make install builds mpmon.ko in kmod/, as make module does; unless it was
+# built there before, clean it afterwards (lint-kernel's checkpatch reads
+# kmod/*.c, and kbuild's mpmon.mod.c is not for it).
+kmod_built=0
+[[ ! -e $top/kmod/mpmon.ko ]] || kmod_built=1
+kdir_x86=""
+cleanup() {
+	[[ $kmod_built == 1 || -z $kdir_x86 ]] ||
+		make -s -C "$kdir_x86" M="$top/kmod" clean >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 # A command that fails outside a check is a failure of the script itself.
 trap 'echo "FAIL install/script: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
 
@@ -32,7 +43,7 @@ stage=$tmp/stage
 mkargs=(-C "$top" DESTDIR="$stage" PREFIX="$prefix")
 
 # ---- the kernel headers ------------------------------------------------------
-kdir_x86="" kver_x86="" kdir_ppc="" kver_ppc=""
+kver_x86="" kdir_ppc="" kver_ppc=""
 if out=$("$top/scripts/fetch-kernel" --arch x86_64 --quiet 2>"$tmp/fetch.err"); then
 	kdir_x86=$(sed -n 's/^KDIR=//p' <<<"$out")
 	kver_x86=$(sed -n 's/^KVER=//p' <<<"$out")
