@@ -305,6 +305,47 @@ TEST(Report, CutShortOrDamagedRecordings) {
               std::string::npos);
 }
 
+// Recordings made by mpctl record in the emulated guests
+// (scripts/capture-recording), with the kernel's stats of the same run: the
+// report on this little-endian x86 host must give the kernel's counters,
+// whatever the byte order of the machine that recorded.
+TEST(Report, RecordingsOfRealRunsGiveTheKernelsCounters) {
+    std::size_t checked = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(MPCTL_TEST_DATA)) {
+        auto name = entry.path().filename().string();
+        const std::string suffix = ".recording.jsonl";
+        if (!name.ends_with(suffix))
+            continue;
+        auto cell = name.substr(0, name.size() - suffix.size());
+        SCOPED_TRACE(cell);
+        std::ifstream rec_in(entry.path());
+        std::stringstream rec;
+        rec << rec_in.rdbuf();
+        auto r = report(rec.str(), {"--json"});
+        EXPECT_EQ(r.diag.str(), "");
+        auto mine = nlohmann::json::parse(r.out.str());
+        std::ifstream st_in(entry.path().parent_path() / (cell + ".stats.json"));
+        ASSERT_TRUE(st_in) << "no stats of " << cell;
+        auto kernel = nlohmann::json::parse(st_in);
+        EXPECT_GT(kernel["calls"].get<int>(), 0);
+        for (const char* key : {"calls", "errors", "returns", "modes", "flags", "pages",
+                                "page_status", "query_status", "latency_ns"})
+            EXPECT_EQ(mine[key], kernel[key]) << key;
+        EXPECT_EQ(mine["mmu"]["flush_calls"], kernel["mmu"]["flush_calls"]);
+        EXPECT_EQ(mine["mmu"]["flush_pages"], kernel["mmu"]["flush_pages"]);
+        EXPECT_EQ(mine["lost"]["ring_dropped"], 0);
+        std::istringstream again(rec.str());
+        auto parsed = read_recording(again);
+        if (cell == "power7-be") {
+            EXPECT_EQ(parsed.info.big_endian, 1u);
+            EXPECT_EQ(parsed.info.arch, static_cast<std::uint32_t>(MPMON_ARCH_PPC64));
+            EXPECT_EQ(parsed.header["system"]["machine"], "ppc64");
+        }
+        ++checked;
+    }
+    EXPECT_GE(checked, 2u);
+}
+
 // The rules of the text exposition format that promtool checks too, so a
 // mistake shows here first: HELP and TYPE once before a family's samples,
 // counters named _total, cumulative histogram buckets ending in +Inf.
