@@ -402,6 +402,10 @@ TEST(Prometheus, WellFormedExposition) {
     EXPECT_NE(text.find("mpmon_page_errors_total{mode=\"move\",errno=\"EFAULT\"} 1\n"),
               std::string::npos);
     EXPECT_NE(text.find("mpmon_ring_dropped_events_total 3\n"), std::string::npos);
+    // Bucket bounds and the sum in exact decimal seconds.
+    EXPECT_NE(text.find("_bucket{le=\"0.000001023\"} 0\n"), std::string::npos);
+    EXPECT_NE(text.find("_bucket{le=\"68.719476735\"} 42\n"), std::string::npos);
+    EXPECT_NE(text.find("mpmon_call_duration_seconds_sum 0.023366483\n"), std::string::npos);
     EXPECT_NE(text.find("cpu=\"POWER8 (raw)\""), std::string::npos);
 }
 

@@ -85,6 +85,16 @@ void outcome_samples(Exposition& e, std::string_view mode, const mpmon_page_outc
                  o.node_overflow);
 }
 
+// Nanoseconds as exact decimal seconds ("0.000001023", "68.719476735"):
+// through a double they would print as 4.095000000000001e-06.
+std::string seconds(std::uint64_t ns) {
+    auto text = fmt::format("{}.{:09}", ns / 1'000'000'000, ns % 1'000'000'000);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.')
+        text.pop_back();
+    return text;
+}
+
 void latency_histogram(Exposition& e, const mpmon_stats& s) {
     constexpr std::string_view name = "mpmon_call_duration_seconds";
     e.family(name, "histogram", "Time from entry to return of move_pages calls.");
@@ -95,12 +105,10 @@ void latency_histogram(Exposition& e, const mpmon_stats& s) {
         cumulative += s.lat_log2[i];
         if (i < first_le_bucket)
             continue;
-        double le = static_cast<double>(bucket_high(i) - 1) * 1e-9;
-        e.sample(std::string(name) + "_bucket", {{"le", fmt::format("{}", le)}}, cumulative);
+        e.sample(std::string(name) + "_bucket", {{"le", seconds(bucket_high(i) - 1)}}, cumulative);
     }
     e.sample(std::string(name) + "_bucket", {{"le", "+Inf"}}, total);
-    e.sample_text(std::string(name) + "_sum", {},
-                  fmt::format("{}", static_cast<double>(s.lat_sum_ns) * 1e-9));
+    e.sample_text(std::string(name) + "_sum", {}, seconds(s.lat_sum_ns));
     e.sample(std::string(name) + "_count", {}, total);
 }
 
