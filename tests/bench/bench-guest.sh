@@ -98,6 +98,13 @@ awk '/\[mpmon\]/ { print "MEM vmallocinfo", $0 }' /proc/vmallocinfo
 # quarter until nothing is lost, and four bisections between the last two
 # rates.  LOSSLESS gives the largest lossless target rate (each PACED
 # line has the rate achieved).
+# Integer square root (busybox awk has no math functions).
+isqrt() {
+	n=$1 x=$1
+	y=$(((x + 1) / 2))
+	while [ $y -lt $x ]; do x=$y; y=$(((x + n / x) / 2)); done
+	echo $x
+}
 storm() { # RATE
 	mpctl events --follow --json >/dev/null 2>follow.err &
 	f=$!
@@ -114,7 +121,10 @@ else
 	# Start just below what the follower drained while saturated.
 	rate=$(echo "$line" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 		print int(0.9 * v["read"] / v["seconds"]) }')
+	# The bisection's upper end if the first paced rate is already
+	# lossless: twice that, at most the full-speed rate.
 	hi=$(echo "$line" | sed -n 's/.* calls_per_s=\([0-9]*\).*/\1/p')
+	[ $((rate * 2)) -lt "$hi" ] && hi=$((rate * 2))
 	step=0
 	while [ $step -lt 8 ] && [ "$rate" -gt 0 ]; do
 		line=$(storm $rate)
@@ -132,7 +142,7 @@ else
 	# rate (or the full-speed one) and the lossless target.
 	if [ -n "${lo:-}" ] && [ -n "${hi:-}" ]; then
 		for i in 1 2 3 4; do
-			rate=$(awk -v a=$lo -v b=$hi 'BEGIN { print int(sqrt(a * b)) }')
+			rate=$(isqrt $((lo * hi)))
 			line=$(storm $rate)
 			echo "$line" | sed 's/^STORM/PACED/'
 			dropped=$(echo "$line" | sed -n 's/.* dropped=\([0-9]*\).*/\1/p')
