@@ -50,51 +50,48 @@ void BM_DecodeJsonLine(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeJsonLine);
 
-void BM_EncodeJsonLine(benchmark::State& state) {
+// Runs f(event, i) once per iteration over the events, round and round.
+template <typename F> void per_event(benchmark::State& state, F&& f) {
     const auto& evs = events();
     std::size_t i = 0;
     for (auto _ : state) {
-        auto s = event_json(evs[i++ % evs.size()]).dump();
-        benchmark::DoNotOptimize(s);
+        f(evs[i % evs.size()], i);
+        ++i;
     }
     state.SetItemsProcessed(state.iterations());
+}
+
+void BM_EncodeJsonLine(benchmark::State& state) {
+    per_event(state, [](const mpmon_event& ev, std::size_t) {
+        auto s = event_json(ev).dump();
+        benchmark::DoNotOptimize(s);
+    });
 }
 BENCHMARK(BM_EncodeJsonLine);
 
 void BM_EventLine(benchmark::State& state) {
-    const auto& evs = events();
     auto clock = Clock::fixed(0);
-    std::size_t i = 0;
-    for (auto _ : state) {
-        auto s = event_line(evs[i++ % evs.size()], clock);
+    per_event(state, [&clock](const mpmon_event& ev, std::size_t) {
+        auto s = event_line(ev, clock);
         benchmark::DoNotOptimize(s);
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_EventLine);
 
 void BM_AggregateAdd(benchmark::State& state) {
-    const auto& evs = events();
     Aggregate agg;
-    std::size_t i = 0;
-    for (auto _ : state)
-        agg.add(evs[i++ % evs.size()]);
+    per_event(state, [&agg](const mpmon_event& ev, std::size_t) { agg.add(ev); });
     benchmark::DoNotOptimize(agg.stats().calls);
-    state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AggregateAdd);
 
 void BM_TopAdd(benchmark::State& state) {
-    const auto& evs = events();
     TopTable table;
-    std::size_t i = 0;
-    for (auto _ : state) {
-        auto ev = evs[i % evs.size()];
-        ev.tgid = static_cast<std::uint32_t>(i++ % 1000); // 1000 callers
+    per_event(state, [&table](mpmon_event ev, std::size_t i) {
+        ev.tgid = static_cast<std::uint32_t>(i % 1000); // 1000 callers
         table.add(ev);
-    }
+    });
     benchmark::DoNotOptimize(table.events());
-    state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_TopAdd);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "command_fixture.hpp"
 #include "commands.hpp"
 #include "error.hpp"
 #include "events_fixture.hpp"
@@ -12,30 +13,9 @@
 #include <streambuf>
 
 using namespace mpctl;
-using mpctl::testing::move_event;
+using namespace mpctl::testing;
 
 namespace {
-
-mpmon_info test_info() {
-    mpmon_info i{};
-    i.size = sizeof(i);
-    i.abi_major = MPMON_ABI_MAJOR;
-    i.abi_minor = MPMON_ABI_MINOR;
-    i.enabled = 1;
-    std::strcpy(i.module_version, "1.0.0");
-    std::strcpy(i.symbol, "sys_move_pages");
-    i.ring_capacity = 4096;
-    i.event_size = sizeof(mpmon_event);
-    i.page_size = 65536;
-    i.nr_node_ids = 2;
-    i.nr_online_nodes = 2;
-    i.nr_cpu_ids = 2;
-    i.maxactive = 64;
-    i.max_status = 4096;
-    i.status_source = MPMON_STATUS_STORE_PROBE;
-    i.arch = MPMON_ARCH_PPC64LE;
-    return i;
-}
 
 mpmon_stats stats_with_calls(std::uint64_t calls) {
     mpmon_stats s{};
@@ -48,30 +28,6 @@ mpmon_stats stats_with_calls(std::uint64_t calls) {
     s.lat_log2[14] = calls;
     s.lat_max_ns = 10000;
     return s;
-}
-
-struct Run {
-    std::ostringstream out, diag;
-    Exit exit = Exit::failure;
-};
-
-Run run(ReplayMonitor& m, std::vector<const char*> args) {
-    args.insert(args.begin(), "mpctl");
-    auto options = parse_options(args);
-    Run r;
-    auto clock = Clock::fixed(0);
-    Interrupt never{Interrupt::Never{}};
-    Context ctx{m, r.out, r.diag, clock, never};
-    r.exit = run_command(options, ctx);
-    return r;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);)
-        out.push_back(l);
-    return out;
 }
 
 } // namespace

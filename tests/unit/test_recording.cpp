@@ -2,6 +2,7 @@
 // mpctl record / report / export and the Prometheus format.
 #include "aggregate.hpp"
 #include "cli.hpp"
+#include "command_fixture.hpp"
 #include "commands.hpp"
 #include "error.hpp"
 #include "events_fixture.hpp"
@@ -26,27 +27,14 @@
 #include <unistd.h>
 
 using namespace mpctl;
-using mpctl::testing::move_event;
+using namespace mpctl::testing;
 
 namespace {
 
 mpmon_info power_info(bool big_endian) {
-    mpmon_info i{};
-    i.size = sizeof(i);
-    i.abi_major = MPMON_ABI_MAJOR;
-    i.abi_minor = MPMON_ABI_MINOR;
-    i.enabled = 1;
+    mpmon_info i = test_info();
     std::strcpy(i.module_version, "1.2.0");
     std::strcpy(i.symbol, "__se_sys_move_pages");
-    i.ring_capacity = 4096;
-    i.event_size = sizeof(mpmon_event);
-    i.page_size = 65536;
-    i.nr_node_ids = 2;
-    i.nr_online_nodes = 2;
-    i.nr_cpu_ids = 2;
-    i.maxactive = 64;
-    i.max_status = 4096;
-    i.status_source = MPMON_STATUS_STORE_PROBE;
     i.arch = big_endian ? MPMON_ARCH_PPC64 : MPMON_ARCH_PPC64LE;
     i.big_endian = big_endian ? 1 : 0;
     i.mmu = MPMON_MMU_HASH;
@@ -69,26 +57,6 @@ std::vector<mpmon_event> capture() {
     return read_event_lines(in);
 }
 
-struct Run {
-    std::ostringstream out, diag;
-    Exit exit = Exit::failure;
-};
-
-Options parse(std::vector<const char*> args) {
-    args.insert(args.begin(), "mpctl");
-    return parse_options(args);
-}
-
-Run run(Monitor& m, std::vector<const char*> args) {
-    auto options = parse(std::move(args));
-    Run r;
-    auto clock = Clock::fixed(0);
-    Interrupt never{Interrupt::Never{}};
-    Context ctx{m, r.out, r.diag, clock, never};
-    r.exit = run_command(options, ctx);
-    return r;
-}
-
 Run report(const std::string& recording, std::vector<const char*> args) {
     args.insert(args.begin(), "report");
     args.push_back("rec.jsonl");
@@ -107,14 +75,6 @@ std::string usage_error(std::vector<const char*> args) {
     }
     ADD_FAILURE() << "no usage error";
     return {};
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);)
-        out.push_back(l);
-    return out;
 }
 
 // A scratch directory, removed at the end of the test.

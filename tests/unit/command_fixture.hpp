@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+// Running mpctl commands against a replayed module, shared by the tests.
+#pragma once
+
+#include "cli.hpp"
+#include "commands.hpp"
+#include "interrupt.hpp"
+
+#include <linux/mpmon.h>
+
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mpctl::testing {
+
+// The info of a little-endian POWER guest with an ABI 1.0-style context.
+inline mpmon_info test_info() {
+    mpmon_info i{};
+    i.size = sizeof(i);
+    i.abi_major = MPMON_ABI_MAJOR;
+    i.abi_minor = MPMON_ABI_MINOR;
+    i.enabled = 1;
+    std::strcpy(i.module_version, "1.0.0");
+    std::strcpy(i.symbol, "sys_move_pages");
+    i.ring_capacity = 4096;
+    i.event_size = sizeof(mpmon_event);
+    i.page_size = 65536;
+    i.nr_node_ids = 2;
+    i.nr_online_nodes = 2;
+    i.nr_cpu_ids = 2;
+    i.maxactive = 64;
+    i.max_status = 4096;
+    i.status_source = MPMON_STATUS_STORE_PROBE;
+    i.arch = MPMON_ARCH_PPC64LE;
+    return i;
+}
+
+struct Run {
+    std::ostringstream out, diag;
+    Exit exit = Exit::failure;
+};
+
+inline Options parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "mpctl");
+    return parse_options(args);
+}
+
+// mpctl ARGS against m, with a clock fixed at the epoch and no Ctrl-C.
+inline Run run(Monitor& m, std::vector<const char*> args) {
+    auto options = parse(std::move(args));
+    Run r;
+    auto clock = Clock::fixed(0);
+    Interrupt never{Interrupt::Never{}};
+    Context ctx{m, r.out, r.diag, clock, never};
+    r.exit = run_command(options, ctx);
+    return r;
+}
+
+inline std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        out.push_back(l);
+    return out;
+}
+
+} // namespace mpctl::testing
