@@ -8,6 +8,7 @@
 #                     show mpctl stats
 #   make check        every test: unit, lint, harness and the VM matrix
 #   make torture      the long reliability runs (storm, fuzz, unload cycles)
+#   make torture-debug  the same on a KASAN + lockdep + kmemleak kernel
 #   make bench        cost per call, against the floor and the alternatives
 #   make vm-modules   cross-build mpmon.ko for the Debian test kernels
 #   make install      mpctl, mpmon.ko, man pages, udev rule, modprobe.d file
@@ -21,7 +22,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD ?= build/host
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all mpctl module deps demo check torture bench vm-modules clean load unload \
+.PHONY: all mpctl module deps demo check torture torture-debug bench vm-modules clean load unload \
 	install install-user install-module uninstall uninstall-user uninstall-module \
 	dkms-install dkms-remove dkms-check-version
 
@@ -64,6 +65,11 @@ bench: deps
 # The long forms of the reliability tests (make check runs the short ones).
 torture: deps
 	scripts/check torture
+
+# The same on an x86_64 kernel built with KASAN, lockdep and kmemleak
+# (built from linux-source-6.1 once, some minutes, then cached).
+torture-debug: deps
+	scripts/check torture-debug
 
 vm-modules: deps
 	scripts/build-module --arch ppc64le

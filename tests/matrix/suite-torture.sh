@@ -28,6 +28,12 @@ rmmod mpmon && insmod /mpvm/mpmon.ko ring_events=64 && ./mpmon_torture overflow 
 rmmod mpmon
 insmod /mpvm/mpmon.ko
 
+# kmemleak (the debug kernel): forget what boot left, so that what is
+# reported after the unload cycles was allocated since.
+kmemleak=/sys/kernel/debug/kmemleak
+grep -q ' /sys/kernel/debug ' /proc/mounts || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+[ -w $kmemleak ] && echo clear >$kmemleak
+
 # Unload under load: calls in flight, a reader holding the device.
 rmmod mpmon
 before=$(mem_available)
@@ -63,5 +69,33 @@ if [ -n "$fail" ]; then
 	echo "FAIL torture/unload-under-load: $fail"
 else
 	echo "PASS torture/unload-under-load"
+fi
+
+# kmemleak: an object allocated from module code (a frame above the
+# kernel's text, where x86_64 puts modules, or named [mpmon]) that nothing
+# references after the cycles is mpmon's leak: mpmon is the only module,
+# and once unloaded its frames have no names.  Scanned twice: an object
+# must stay unreferenced across scans to be reported.
+if [ -w $kmemleak ]; then
+	echo scan >$kmemleak
+	sleep 6
+	echo scan >$kmemleak
+	cat $kmemleak >/tmp/kmemleak.txt
+	all=$(grep -c '^unreferenced object' /tmp/kmemleak.txt)
+	etext=$(sed -n 's/^\([0-9a-f]*\) . _etext$/\1/p' /proc/kallsyms)
+	# Fixed-width lower-case hex compares as text.
+	mine=$(awk -v etext="$etext" '/^unreferenced object/ { obj = 1 }
+		obj && match($0, /\[<[0-9a-f]+>\]/) {
+			a = substr($0, RSTART + 2, RLENGTH - 4)
+			if (a > etext || /\[mpmon\]/) { n++; obj = 0 }
+		}
+		END { print n + 0 }' /tmp/kmemleak.txt)
+	echo "NOTE torture/kmemleak: $all unreferenced objects after the unload cycles, $mine allocated by mpmon"
+	if [ "$mine" -gt 0 ]; then
+		cat /tmp/kmemleak.txt
+		echo "FAIL torture/kmemleak: $mine objects allocated by mpmon leaked"
+	else
+		echo "PASS torture/kmemleak"
+	fi
 fi
 loaded || insmod /mpvm/mpmon.ko
