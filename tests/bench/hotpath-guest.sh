@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotpath-guest.sh: in the guest, 1-page queries (tests/bench/mpbench) under
+# the floor, bench/hotpath/mphot.ko with each piece of mpmon's hot path
+# alone and all together (work=255), and mpmon itself (default ring: full
+# after 4,096 calls with no reader; ring_events=1048576: every event copied),
+# rounds interleaved.  Needs ./mpbench, ./mpfloor.ko, ./mphot.ko.
+#   sh hotpath-guest.sh ROUNDS CALLS
+rounds=$1 nq=$2
+rmmod mpmon 2>/dev/null
+modes="baseline floor w0 w1 w2 w4 w8 w16 w32 w64 w128 w255 mpmon mpmonbig"
+r=0
+while [ $r -lt $rounds ]; do
+	for m in $modes; do
+		case $m in
+		floor) insmod ./mpfloor.ko ;;
+		w*) insmod ./mphot.ko work=${m#w} ;;
+		mpmon) insmod /mpvm/mpmon.ko ;;
+		mpmonbig) insmod /mpvm/mpmon.ko ring_events=1048576 ;;
+		esac
+		./mpbench $m query $nq
+		case $m in
+		floor) rmmod mpfloor ;;
+		w*) rmmod mphot ;;
+		mpmon*) rmmod mpmon ;;
+		esac
+	done
+	r=$((r + 1))
+done
