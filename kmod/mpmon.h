@@ -25,7 +25,7 @@ extern int mpmon_flush_probes;
  * probe and the return handler all run in that task, one after the other.
  */
 struct mpmon_call {
-	struct hlist_node node;		/* in the in-flight table */
+	int slot;			/* in the in-flight table, or -1 */
 	struct task_struct *task;
 	unsigned long status;		/* user address of the status array */
 	u64 t0;

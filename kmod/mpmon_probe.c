@@ -11,20 +11,22 @@
  *
  * Probe handlers run with preemption disabled: nothing here sleeps, user
  * memory is only read with copy_from_user_nofault(), and the work per call
- * is bounded by max_status whatever count is.
+ * is bounded by max_status whatever count is.  The entry handler and the
+ * kprobes may run from a trap that lockdep counts as NMI (an unoptimized
+ * kprobe): they take no lock and read the clock with the NMI-safe
+ * accessor.  Only the return handler, which runs in task context, takes
+ * the ring's lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
 #include <linux/cred.h>
-#include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/topology.h>
 #include <linux/uaccess.h>
@@ -50,58 +52,53 @@ static atomic64_t mpmon_seq = ATOMIC64_INIT(0);
 
 /* ---- calls in flight, by task --------------------------------------------- */
 
-#define MPMON_INFLIGHT_BITS 6
-
-static struct hlist_head mpmon_inflight[1 << MPMON_INFLIGHT_BITS];
-static raw_spinlock_t mpmon_inflight_lock[1 << MPMON_INFLIGHT_BITS];
+/*
+ * The calls in flight, so that the store_status() and flush probes find the
+ * call of the current task.  Lockless: an unoptimized kprobe runs its
+ * handlers from a trap (int3 on x86) that lockdep counts as NMI, where no
+ * lock may be taken.  A call claims a free slot with cmpxchg() and clears
+ * it at return; there is a slot per kretprobe instance, so one is always
+ * free.  Only a task's own handlers add or remove its call, so a slot found
+ * holding the current task's call stays valid while that handler runs.
+ */
+static struct mpmon_call **mpmon_inflight;
+static unsigned int mpmon_inflight_slots;
 static atomic_t mpmon_inflight_count = ATOMIC_INIT(0);
-
-static unsigned int mpmon_inflight_bucket(struct task_struct *task)
-{
-	return hash_ptr(task, MPMON_INFLIGHT_BITS);
-}
 
 static void mpmon_inflight_add(struct mpmon_call *c)
 {
-	unsigned int b = mpmon_inflight_bucket(c->task);
-	unsigned long flags;
+	unsigned int i;
 
-	raw_spin_lock_irqsave(&mpmon_inflight_lock[b], flags);
-	hlist_add_head(&c->node, &mpmon_inflight[b]);
-	raw_spin_unlock_irqrestore(&mpmon_inflight_lock[b], flags);
-	atomic_inc(&mpmon_inflight_count);
+	c->slot = -1;
+	for (i = 0; i < mpmon_inflight_slots; i++) {
+		if (!READ_ONCE(mpmon_inflight[i]) &&
+		    !cmpxchg(&mpmon_inflight[i], NULL, c)) {
+			c->slot = i;
+			atomic_inc(&mpmon_inflight_count);
+			return;
+		}
+	}
 }
 
 static void mpmon_inflight_del(struct mpmon_call *c)
 {
-	unsigned int b = mpmon_inflight_bucket(c->task);
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&mpmon_inflight_lock[b], flags);
-	hlist_del(&c->node);
-	raw_spin_unlock_irqrestore(&mpmon_inflight_lock[b], flags);
+	if (c->slot < 0)
+		return;
+	WRITE_ONCE(mpmon_inflight[c->slot], NULL);
 	atomic_dec(&mpmon_inflight_count);
 }
 
-/*
- * The call of @task, or NULL.  The result stays valid while @task is current:
- * only its own return handler removes it.
- */
 static struct mpmon_call *mpmon_inflight_find(struct task_struct *task)
 {
-	unsigned int b = mpmon_inflight_bucket(task);
-	struct mpmon_call *c, *found = NULL;
-	unsigned long flags;
+	struct mpmon_call *c;
+	unsigned int i;
 
-	raw_spin_lock_irqsave(&mpmon_inflight_lock[b], flags);
-	hlist_for_each_entry(c, &mpmon_inflight[b], node) {
-		if (c->task == task) {
-			found = c;
-			break;
-		}
+	for (i = 0; i < mpmon_inflight_slots; i++) {
+		c = READ_ONCE(mpmon_inflight[i]);
+		if (c && READ_ONCE(c->task) == task)
+			return c;
 	}
-	raw_spin_unlock_irqrestore(&mpmon_inflight_lock[b], flags);
-	return found;
+	return NULL;
 }
 
 /*
@@ -338,7 +335,13 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	memset(c->flush_pages, 0, sizeof(c->flush_pages));
 	c->task = current;
 	c->status = args[4];
-	c->t0 = ktime_get_ns();
+	/*
+	 * An unoptimized kprobe runs its handlers from the int3 (x86) or
+	 * program-check trap, which lockdep counts as NMI: ktime_get_ns()
+	 * takes the timekeeper's seqcount, the fast accessor is NMI-safe
+	 * and reads the same CLOCK_MONOTONIC.
+	 */
+	c->t0 = ktime_get_mono_fast_ns();
 	cpu = smp_processor_id();
 	ev->size = sizeof(*ev);
 	ev->ts_ns = c->t0;
@@ -367,7 +370,7 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	bool readback;
 
 	mpmon_inflight_del(c);
-	ev->latency_ns = ktime_get_ns() - c->t0;
+	ev->latency_ns = ktime_get_mono_fast_ns() - c->t0;
 	ev->ret = (long)regs_return_value(regs);
 
 	/*
@@ -425,10 +428,12 @@ int mpmon_probe_init(const char *symbol)
 	unsigned int i;
 	int ret = -ENOENT;
 
-	for (i = 0; i < ARRAY_SIZE(mpmon_inflight); i++) {
-		INIT_HLIST_HEAD(&mpmon_inflight[i]);
-		raw_spin_lock_init(&mpmon_inflight_lock[i]);
-	}
+	/* A slot for every instance of both kretprobes. */
+	mpmon_inflight_slots = 2 * mpmon_maxactive;
+	mpmon_inflight = kcalloc(mpmon_inflight_slots, sizeof(*mpmon_inflight),
+				 GFP_KERNEL);
+	if (!mpmon_inflight)
+		return -ENOMEM;
 
 	if (symbol) {
 		mpmon_kretprobe_setup(&mpmon_rp, symbol);
@@ -445,7 +450,7 @@ int mpmon_probe_init(const char *symbol)
 	if (ret) {
 		pr_err("cannot probe the move_pages entry point %s: error %d\n",
 		       symbol ?: "(none of the known symbols)", ret);
-		return ret;
+		goto err_free;
 	}
 
 	/* 32-bit callers on x86_64 enter through their own wrapper. */
@@ -460,6 +465,11 @@ int mpmon_probe_init(const char *symbol)
 	if (!mpmon_store_active)
 		pr_warn("store_status() not probed: move-mode page outcomes are read back at return, not counted when a call partly fails\n");
 	return 0;
+
+err_free:
+	kfree(mpmon_inflight);
+	mpmon_inflight = NULL;
+	return ret;
 }
 
 void mpmon_probe_exit(void)
@@ -472,6 +482,8 @@ void mpmon_probe_exit(void)
 	unregister_kretprobe(&mpmon_rp);
 	mpmon_filter_set(&(struct mpmon_filter){ 0 });
 	rcu_barrier();	/* the filter's kfree_rcu() */
+	kfree(mpmon_inflight);
+	mpmon_inflight = NULL;
 }
 
 const char *mpmon_probe_symbol(void)

@@ -5,6 +5,9 @@
 # short forms; "sh suite-torture.sh full" for make torture).  The VM runner
 # fails the boot if the kernel log shows any Oops, BUG, WARNING or splat.
 mode=${1:-short}
+# "debug" (make torture-debug): the kernel must have KASAN, lockdep and
+# kmemleak, or the run proves less than it says.
+want_debug=${2:-}
 # The short form unloads with no calls in flight: with calls in flight
 # (the full form) x86_64 6.12 and 7.2 guests have oopsed in the kretprobe
 # return path after rmmod (see the README); that stays in make torture
@@ -16,6 +19,19 @@ else
 fi
 loaded() { grep -q '^mpmon ' /proc/modules; }
 mem_available() { sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+
+checks=""
+dmesg | grep -q 'KernelAddressSanitizer initialized' && checks="$checks KASAN"
+[ -e /proc/lockdep ] && checks="$checks lockdep"
+[ -e /sys/kernel/debug/kmemleak ] && checks="$checks kmemleak"
+echo "NOTE torture/kernel-checks:${checks:- none}"
+if [ "$want_debug" = debug ]; then
+	if [ "$checks" = " KASAN lockdep kmemleak" ]; then
+		echo "PASS torture/kernel-checks"
+	else
+		echo "FAIL torture/kernel-checks: the kernel has${checks:- none} of KASAN lockdep kmemleak"
+	fi
+fi
 
 ./mpmon_torture fuzz $fuzz
 ./mpmon_torture storm $threads $calls
