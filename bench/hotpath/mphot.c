@@ -14,6 +14,11 @@
  *    64  a dozen per-CPU counters spread over a 6 KiB struct
  *   128  caller identity: rcu read section, cpu_to_node, from_kuid,
  *        strscpy_pad of comm, in_compat_syscall
+ *   256  the in-flight table since 16e2896: claim the first free slot of
+ *        128 with cmpxchg(), release it with WRITE_ONCE(), atomic inc/dec
+ *   512  ktime_get_mono_fast_ns() at entry and at return (since 16e2896)
+ *
+ * Bits 1 and 16 are mpmon before commit 16e2896, bits 512 and 256 after.
  *
  * An experiment, not part of mpmon: tests/bench/hotpath-guest.sh loads it
  * once per bit and compares the ns/call of 1-page queries.  Build:
@@ -57,6 +62,7 @@ struct ev { char b[392]; };
 struct call {
 	struct hlist_node node;
 	struct task_struct *task;
+	int slot;
 	unsigned long pages, status;
 	u64 t0;
 	u64 flush[16];
@@ -73,6 +79,7 @@ static atomic_t inflight_count;
 static atomic64_t seq;
 struct stats { u64 c[783]; };
 static struct stats __percpu *pcpu;
+static struct call *slots[128];
 static volatile u64 sink;
 
 static int mphot_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -90,6 +97,20 @@ static int mphot_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->task = current;
 	if (work & 1)
 		c->t0 = ktime_get_ns();
+	if (work & 512)
+		c->t0 = ktime_get_mono_fast_ns();
+	if (work & 256) {
+		unsigned int i;
+
+		c->slot = -1;
+		for (i = 0; i < ARRAY_SIZE(slots); i++) {
+			if (!READ_ONCE(slots[i]) && !cmpxchg(&slots[i], NULL, c)) {
+				c->slot = i;
+				atomic_inc(&inflight_count);
+				break;
+			}
+		}
+	}
 	if (work & 2) {
 		if (!copy_from_user_nofault(p, (void __user *)args[2], sizeof(p)))
 			sink += p[0];
@@ -130,8 +151,14 @@ static int mphot_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		raw_spin_unlock_irqrestore(&inflight_lock[b], flags);
 		atomic_dec(&inflight_count);
 	}
+	if (work & 256 && c->slot >= 0) {
+		WRITE_ONCE(slots[c->slot], NULL);
+		atomic_dec(&inflight_count);
+	}
 	if (work & 1)
 		sink += ktime_get_ns() - c->t0;
+	if (work & 512)
+		sink += ktime_get_mono_fast_ns() - c->t0;
 	if (work & 2) {
 		if (!copy_from_user_nofault(st, (void __user *)c->status, sizeof(st)))
 			sink += st[0];

@@ -3,13 +3,14 @@
 #
 # hotpath-guest.sh: in the guest, 1-page queries (tests/bench/mpbench) under
 # the floor, bench/hotpath/mphot.ko with each piece of mpmon's hot path
-# alone and all together (work=255), and mpmon itself (default ring: full
+# alone and all together (work=255: mpmon before 16e2896; work=1006: since,
+# with the cmpxchg slot table and the fast clock), and mpmon itself (default ring: full
 # after 4,096 calls with no reader; ring_events=1048576: every event copied),
 # rounds interleaved.  Needs ./mpbench, ./mpfloor.ko, ./mphot.ko.
 #   sh hotpath-guest.sh ROUNDS CALLS
 rounds=$1 nq=$2
 rmmod mpmon 2>/dev/null
-modes="baseline floor w0 w1 w2 w4 w8 w16 w32 w64 w128 w255 mpmon mpmonbig"
+modes="baseline floor w0 w1 w2 w4 w8 w16 w32 w64 w128 w256 w512 w255 w1006 mpmon mpmonbig"
 r=0
 while [ $r -lt $rounds ]; do
 	for m in $modes; do
