@@ -463,3 +463,25 @@ TEST(Cli, ExportRecordReportOptions) {
         std::string::npos);
     EXPECT_NE(usage_error({"info", "x.jsonl"}).find("unexpected argument"), std::string::npos);
 }
+
+// A comm is whatever bytes a process chose (prctl(PR_SET_NAME)): escape
+// sequences must not reach the terminal, invalid UTF-8 must not end mpctl.
+TEST(HostileComm, EscapedInTextReplacedInJson) {
+    auto ev = move_event(7, "a\x1b[2Jb\xff", 1, 0);
+    ReplayMonitor text_m(power_info(false), {}, {ev});
+    auto text = run(text_m, {"events"}).out.str();
+    EXPECT_NE(text.find(R"( a\x1b[2Jb\xff[7/8] )"), std::string::npos) << text;
+    EXPECT_EQ(text.find('\x1b'), std::string::npos);
+
+    ReplayMonitor json_m(power_info(false), {}, {ev});
+    auto json = run(json_m, {"events", "--json"});
+    EXPECT_EQ(json.exit, Exit::ok);
+    auto j = nlohmann::json::parse(json.out.str());
+    EXPECT_EQ(j["comm"], "a\x1b[2Jb\xef\xbf\xbd"); // U+FFFD
+
+    ReplayMonitor rec_m(power_info(false), {}, {ev});
+    auto rec = run(rec_m, {"record", "-o", "-"});
+    auto top = report(rec.out.str(), {"--view", "top"}).out.str();
+    EXPECT_EQ(top.find('\x1b'), std::string::npos) << top;
+    EXPECT_NE(top.find(R"(a\x1b[2Jb\xef\xbf\xbd[7])"), std::string::npos) << top;
+}

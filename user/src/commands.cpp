@@ -42,8 +42,15 @@ bool output_gone(std::ostream& out) {
     return !out.good();
 }
 
+// One line of JSON.  A comm is whatever bytes a process chose
+// (prctl(PR_SET_NAME)): invalid UTF-8 becomes U+FFFD instead of an
+// exception that would end mpctl.
+std::string json_line(const nlohmann::ordered_json& j) {
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + '\n';
+}
+
 void print_json(std::ostream& out, const nlohmann::ordered_json& j) {
-    out << j.dump() << '\n';
+    out << json_line(j);
 }
 
 Exit cmd_info(const Options& o, Context& ctx) {
@@ -284,7 +291,7 @@ public:
 
 private:
     void write_line(const nlohmann::ordered_json& j) {
-        *out_ << j.dump() << '\n';
+        *out_ << json_line(j);
         if (!out_->good())
             throw Error(Exit::failure,
                         fmt::format("{}: write failed: {}", r_.output, std::strerror(errno)));

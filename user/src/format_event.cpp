@@ -76,8 +76,8 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
         query ? "NULL" : list(ev, [&](std::size_t i) { return std::to_string(ev.nodes[i]); });
     std::string line = fmt::format(
         "{} cpu{} {}[{}/{}] move_pages({}, {}, {}, {}, {}) = {} <{}>", clock.format(ev.ts_ns),
-        ev.cpu, from_field(ev.comm), ev.tgid, ev.pid, ev.target_pid, ev.count, pages, nodes,
-        flags_name(ev.mp_flags), ret_text(ev.ret), duration(ev.latency_ns));
+        ev.cpu, printable(from_field(ev.comm)), ev.tgid, ev.pid, ev.target_pid, ev.count, pages,
+        nodes, flags_name(ev.mp_flags), ret_text(ev.ret), duration(ev.latency_ns));
 
     if (ev.status_written || ev.pages_written) {
         line += " status=" + list(ev, [&](std::size_t i) {

@@ -29,6 +29,11 @@ template <std::size_t N> void to_field(char (&field)[N], std::string_view text) 
     std::memcpy(field, text.data(), std::min(text.size(), N - 1));
 }
 
+// A name from another process (comm) for a terminal: bytes outside
+// printable ASCII as \xNN, as strace prints them, so a process cannot
+// send escape sequences to the operator's terminal.
+std::string printable(std::string_view text);
+
 // parts joined with sep: {"a", "b"}, ", " -> "a, b".
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // A rate per second with one decimal, grouped: "1,234.5".

@@ -31,7 +31,7 @@ void print_rows(std::ostream& out, std::string_view title, const std::vector<Top
     out << fmt::format("{:<28} {:>10} {:>12} {:>8} {:>12}\n", title, "CALLS", "PAGES", "ERRORS",
                        "TIME");
     for (const auto& r : rows) {
-        std::string who = fmt::format("{}[{}]", r.comm.empty() ? "?" : r.comm, r.pid);
+        std::string who = fmt::format("{}[{}]", r.comm.empty() ? "?" : printable(r.comm), r.pid);
         out << fmt::format("{:<28} {:>10} {:>12} {:>8} {:>12}\n", who, grouped(r.calls),
                            grouped(r.pages), grouped(r.errors), duration(r.time_ns));
     }
