@@ -17,6 +17,13 @@ if [ "$mode" = full ]; then
 else
 	fuzz=20000 threads=8 calls=1000 cycles=5 under_load=0
 fi
+# Debian's x86_64 kernels (6.1, 6.12, 7.2) oops when a kretprobe is
+# unregistered with calls in flight, an empty one (bench/floor) too: there
+# the cycles run without calls in flight (see the README).
+if [ $under_load = 1 ] && [ "$(uname -m)" = x86_64 ] && uname -v | grep -q Debian; then
+	under_load=0
+	echo "NOTE torture/unload: no calls in flight on Debian's x86_64 kernel (its kretprobe unregistration oopses under load, an empty kretprobe module too)"
+fi
 loaded() { grep -q '^mpmon ' /proc/modules; }
 mem_available() { sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 
