@@ -485,3 +485,20 @@ TEST(HostileComm, EscapedInTextReplacedInJson) {
     EXPECT_EQ(top.find('\x1b'), std::string::npos) << top;
     EXPECT_NE(top.find(R"(a\x1b[2Jb\xef\xbf\xbd[7])"), std::string::npos) << top;
 }
+
+// The end line's count of events lost while recording is the report's
+// ring_dropped; the events in the file are what was read.
+TEST(Report, LostWhileRecordingFromTheEndLine) {
+    ReplayMonitor m(power_info(false), {}, {move_event(1, "a", 1, 0), move_event(2, "b", 1, 1)});
+    auto l = lines(run(m, {"record", "-o", "-"}).out.str());
+    auto end = nlohmann::json::parse(l.back());
+    end["mpmon_recording_end"]["ring_dropped"] = 5;
+    auto text = l[0] + "\n" + l[1] + "\n" + l[2] + "\n" + end.dump() + "\n";
+    auto j = nlohmann::json::parse(report(text, {"--json"}).out.str());
+    EXPECT_EQ(j["lost"]["ring_dropped"], 5);
+    EXPECT_EQ(j["events_read"], 2);
+    EXPECT_NE(report(text, {}).out.str().find("; 5 lost while recording"), std::string::npos);
+    auto prom = report(text, {"--format", "prometheus"}).out.str();
+    EXPECT_NE(prom.find("mpmon_ring_dropped_events_total 5\n"), std::string::npos);
+    EXPECT_NE(prom.find("mpmon_events_read_total 2\n"), std::string::npos);
+}

@@ -16,6 +16,12 @@ public:
     Aggregate() { stats_.size = sizeof(stats_); }
 
     void add(const mpmon_event& ev);
+    // What a recording says of its reader: events it read, events the full
+    // ring dropped meanwhile (events do not carry these).
+    void set_read(std::uint64_t read, std::uint64_t dropped) noexcept {
+        stats_.events_read = read;
+        stats_.ring_dropped = dropped;
+    }
 
     // Events carry the flush work of the call but not which probed
     // function did it: the per-slot counters stay zero, the totals are

@@ -405,12 +405,9 @@ Exit run_report(const Options& o, std::istream& in, std::ostream& out, std::ostr
     Aggregate agg;
     for (const auto& ev : rec.events)
         agg.add(ev);
-    auto stats = agg.stats();
-    stats.ring_dropped = lost;
-    stats.events_read = rec.events.size();
+    agg.set_read(rec.events.size(), lost);
+    const auto& stats = agg.stats();
     auto view = agg.view(rec.info);
-    view.ring_dropped = lost;
-    view.events_read = stats.events_read;
     const auto& sys = rec.header.value("system", nlohmann::json::object());
     std::string machine = fmt::format("{} {}", sys.value("nodename", std::string("?")),
                                       sys.value("release", std::string("?")));
