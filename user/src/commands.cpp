@@ -3,6 +3,7 @@
 
 #include "aggregate.hpp"
 #include "decode.hpp"
+#include "drain.hpp"
 #include "format_event.hpp"
 #include "format_info.hpp"
 #include "format_prometheus.hpp"
@@ -28,9 +29,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
-
-// Events moved out of the kernel per READ_EVENTS.
-constexpr std::size_t read_batch = 256;
 
 milliseconds to_ms(double seconds) {
     return milliseconds(static_cast<long>(seconds * 1000.0));
@@ -160,51 +158,37 @@ bool wanted(const EventsOptions& e, const mpmon_event& ev) {
 
 Exit cmd_events(const Options& o, Context& ctx) {
     const auto& e = o.events;
-    std::vector<mpmon_event> buf(read_batch);
-    std::uint64_t read = 0, printed = 0;
-    std::optional<std::uint64_t> first_lost;
-    std::uint64_t lost = 0;
-    while (!e.limit || printed < *e.limit) {
-        // With --limit, take no more events out of the ring than may be
-        // printed: the rest stay for the next reader.
-        std::size_t want = buf.size();
-        if (e.limit)
-            want = static_cast<std::size_t>(std::min<std::uint64_t>(want, *e.limit - printed));
-        auto r = ctx.monitor.read_events(std::span(buf.data(), want));
-        if (!first_lost)
-            first_lost = r.lost;
-        lost = r.lost;
-        read += r.count;
-        for (std::size_t i = 0; i < r.count && (!e.limit || printed < *e.limit); ++i) {
-            if (!wanted(e, buf[i]))
+    DrainPlan plan;
+    plan.limit = e.limit;
+    plan.follow = e.follow;
+    auto d = drain(ctx.monitor, ctx.interrupt, plan, [&](std::span<const mpmon_event> batch) {
+        Consumed done;
+        for (const auto& ev : batch) {
+            if (!wanted(e, ev))
                 continue;
-            ++printed;
+            ++done.counted;
             if (o.json)
-                print_json(ctx.out, event_json(buf[i]));
+                print_json(ctx.out, event_json(ev));
             else
-                ctx.out << event_line(buf[i], ctx.clock) << '\n';
+                ctx.out << event_line(ev, ctx.clock) << '\n';
         }
-        if (output_gone(ctx.out))
-            return Exit::ok;
-        if (r.count == want)
-            continue;
-        if (!e.follow)
-            break;
-        if (ctx.monitor.wait_events(milliseconds(1000), ctx.interrupt) == Wait::interrupted)
-            break;
-    }
-    if (e.follow || lost) {
+        done.stop = output_gone(ctx.out);
+        return done;
+    });
+    if (d.stopped)
+        return Exit::ok;
+    if (e.follow || d.lost) {
         ctx.diag << fmt::format("mpctl: {} events read, {} printed; {} dropped by the full ring "
                                 "while reading ({} since the last reset)\n",
-                                grouped(read), grouped(printed),
-                                grouped(lost - first_lost.value_or(lost)), grouped(lost));
+                                grouped(d.read), grouped(d.counted), grouped(d.dropped),
+                                grouped(d.lost));
     }
     return Exit::ok;
 }
 
 Exit cmd_top(const Options& o, Context& ctx) {
     TopTable table;
-    std::vector<mpmon_event> buf(read_batch);
+    std::vector<mpmon_event> buf(drain_batch);
     std::uint64_t lost = 0;
     for (std::uint64_t n = 0; !o.top.count || n < *o.top.count; ++n) {
         bool more = pause(ctx, to_ms(o.top.interval_s));
@@ -248,37 +232,21 @@ public:
         auto info = ctx_.monitor.info();
         auto filter = ctx_.monitor.filter();
         auto started = steady_clock::now();
-        auto deadline =
-            r_.duration_s ? started + to_ms(*r_.duration_s) : steady_clock::time_point::max();
         write_line(recording_header(info, filter, utc_now(), system_json()));
-        std::vector<mpmon_event> buf(read_batch);
-        std::optional<std::uint64_t> first_lost;
-        std::uint64_t lost = 0;
-        while (!r_.limit || written_ < *r_.limit) {
-            std::size_t want = buf.size();
-            if (r_.limit)
-                want =
-                    static_cast<std::size_t>(std::min<std::uint64_t>(want, *r_.limit - written_));
-            auto got = ctx_.monitor.read_events(std::span(buf.data(), want));
-            if (!first_lost)
-                first_lost = got.lost;
-            lost = got.lost;
-            for (std::size_t i = 0; i < got.count; ++i)
-                write_line(event_json(buf[i]));
-            written_ += got.count;
-            if (got.count == want)
-                continue;
-            auto now = steady_clock::now();
-            if (now >= deadline)
-                break;
-            auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
-            auto wait = std::min(milliseconds(1000), left + milliseconds(1));
-            if (ctx_.monitor.wait_events(wait, ctx_.interrupt) == Wait::interrupted)
-                break;
-        }
+        DrainPlan plan;
+        plan.limit = r_.limit;
+        plan.follow = true;
+        if (r_.duration_s)
+            plan.deadline = started + to_ms(*r_.duration_s);
+        auto d =
+            drain(ctx_.monitor, ctx_.interrupt, plan, [this](std::span<const mpmon_event> batch) {
+                for (const auto& ev : batch)
+                    write_line(event_json(ev));
+                return Consumed{batch.size(), false};
+            });
         RecordingEnd end;
-        end.events = written_;
-        end.ring_dropped = lost - first_lost.value_or(lost);
+        end.events = d.counted;
+        end.ring_dropped = d.dropped;
         end.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
         end.ended = utc_now();
         write_line(recording_end(end));
@@ -301,7 +269,6 @@ private:
     Context& ctx_;
     std::ofstream file_;
     std::ostream* out_ = nullptr;
-    std::uint64_t written_ = 0;
 };
 
 Exit cmd_record(const Options& o, Context& ctx) {
