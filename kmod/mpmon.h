@@ -26,10 +26,14 @@ extern int mpmon_flush_probes;
  */
 struct mpmon_call {
 	int slot;			/* in the in-flight table, or -1 */
+	bool record;			/* the event goes to the ring */
 	struct task_struct *task;
 	unsigned long status;		/* user address of the status array */
 	u64 t0;
-	/* translation flushes while the call runs, by mpmon_info.flush_probe slot */
+	/*
+	 * translation flushes while the call runs, by mpmon_info.flush_probe
+	 * slot: moves only, unset for queries
+	 */
 	u64 flush_calls[MPMON_FLUSH_PROBES];
 	u64 flush_pages[MPMON_FLUSH_PROBES];
 	struct mpmon_event ev;
@@ -60,6 +64,7 @@ u64 mpmon_stats_dropped(void);
 int mpmon_ring_init(unsigned int capacity);
 void mpmon_ring_exit(void);
 bool mpmon_ring_push(const struct mpmon_event *ev);
+bool mpmon_ring_full(void);
 bool mpmon_ring_empty(void);
 int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
 		    u32 *count);

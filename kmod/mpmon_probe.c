@@ -69,7 +69,6 @@ static void mpmon_inflight_add(struct mpmon_call *c)
 {
 	unsigned int i;
 
-	c->slot = -1;
 	for (i = 0; i < mpmon_inflight_slots; i++) {
 		if (!READ_ONCE(mpmon_inflight[i]) &&
 		    !cmpxchg(&mpmon_inflight[i], NULL, c)) {
@@ -314,12 +313,26 @@ static void mpmon_read_args(struct mpmon_event *ev, unsigned long upages,
 		ev->flags |= MPMON_EV_ARGS_FAULT;
 }
 
+/* Who made the call and what it asked for: what only the event carries. */
+static void mpmon_event_identity(struct mpmon_event *ev, unsigned long upages,
+				 unsigned long unodes)
+{
+	unsigned int cpu = smp_processor_id();
+
+	ev->cpu = cpu;
+	ev->cpu_node = cpu_to_node(cpu);
+	ev->tgid = current->tgid;
+	ev->pid = current->pid;
+	ev->uid = from_kuid(&init_user_ns, current_uid());
+	strscpy_pad(ev->comm, current->comm, sizeof(ev->comm));
+	mpmon_read_args(ev, upages, unodes);
+}
+
 static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct mpmon_call *c = (struct mpmon_call *)ri->data;
 	struct mpmon_event *ev = &c->ev;
 	unsigned long args[6];
-	unsigned int cpu;
 
 	if (!READ_ONCE(mpmon_enabled))
 		return 1;	/* no instance: the return is not seen */
@@ -330,9 +343,6 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* The task's user registers: independent of the syscall wrapper. */
 	syscall_get_arguments(current, task_pt_regs(current), args);
 
-	memset(ev, 0, sizeof(*ev));
-	memset(c->flush_calls, 0, sizeof(c->flush_calls));
-	memset(c->flush_pages, 0, sizeof(c->flush_pages));
 	c->task = current;
 	c->status = args[4];
 	/*
@@ -342,23 +352,38 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * and reads the same CLOCK_MONOTONIC.
 	 */
 	c->t0 = ktime_get_mono_fast_ns();
-	cpu = smp_processor_id();
+	/*
+	 * A call that starts while the ring is full (nobody reading: the
+	 * common case of mpmon loaded for its counters) will be dropped and
+	 * counted as such: only what the counters need is gathered for it,
+	 * and the forensic arrays, which nobody will see, are not zeroed.
+	 */
+	c->record = !mpmon_ring_full();
+	memset(ev, 0, offsetof(struct mpmon_event, pages));
+	if (c->record)
+		memset_startat(ev, 0, pages);
+	else
+		memset_startat(ev, 0, nr_forensic);
 	ev->size = sizeof(*ev);
 	ev->ts_ns = c->t0;
-	ev->cpu = cpu;
-	ev->cpu_node = cpu_to_node(cpu);
-	ev->tgid = current->tgid;
-	ev->pid = current->pid;
-	ev->uid = from_kuid(&init_user_ns, current_uid());
-	strscpy_pad(ev->comm, current->comm, sizeof(ev->comm));
 	ev->target_pid = (int)args[0];
 	ev->count = args[1];
 	ev->mode = args[3] ? MPMON_MODE_MOVE : MPMON_MODE_QUERY;
 	ev->mp_flags = (u32)args[5];
 	if (in_compat_syscall())
 		ev->flags |= MPMON_EV_COMPAT;
-	mpmon_read_args(ev, args[2], args[3]);
-	mpmon_inflight_add(c);
+	if (c->record)
+		mpmon_event_identity(ev, args[2], args[3]);
+	/*
+	 * The store_status() and flush probes look for moves only: a query
+	 * writes its status array at once and migrates nothing.
+	 */
+	c->slot = -1;
+	if (ev->mode == MPMON_MODE_MOVE) {
+		memset(c->flush_calls, 0, sizeof(c->flush_calls));
+		memset(c->flush_pages, 0, sizeof(c->flush_pages));
+		mpmon_inflight_add(c);
+	}
 	return 0;
 }
 
@@ -388,12 +413,12 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 				ev->pages_truncated;
 	ev->seq = atomic64_inc_return(&mpmon_seq);
 
-	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
+	for (i = 0; ev->mode == MPMON_MODE_MOVE && i < MPMON_FLUSH_PROBES; i++) {
 		ev->flush_calls += c->flush_calls[i];
 		ev->flush_pages += c->flush_pages[i];
 	}
 	mpmon_stats_account(c);
-	if (!mpmon_ring_push(ev))
+	if (!c->record || !mpmon_ring_push(ev))
 		mpmon_stats_inc_dropped();
 	return 0;
 }

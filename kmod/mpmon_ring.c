@@ -78,6 +78,17 @@ bool mpmon_ring_push(const struct mpmon_event *ev)
 	return stored;
 }
 
+/*
+ * Without the lock: a reader may be making room at this very moment, and
+ * an event dropped then is dropped as if its call had come a little
+ * earlier; either way it is counted.
+ */
+bool mpmon_ring_full(void)
+{
+	return READ_ONCE(mpmon_ring.head) - READ_ONCE(mpmon_ring.tail) >=
+	       mpmon_ring.capacity;
+}
+
 bool mpmon_ring_empty(void)
 {
 	return READ_ONCE(mpmon_ring.head) == READ_ONCE(mpmon_ring.tail);

@@ -86,11 +86,14 @@ static void mpmon_flush_account(struct mpmon_stats *s,
 	u64 placed = ev->node_overflow;
 	unsigned int i;
 
+	/* Only moves are followed by the flush probes (see mpmon_entry()). */
+	if (ev->mode != MPMON_MODE_MOVE)
+		return;
 	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
 		s->flush_calls[i] += c->flush_calls[i];
 		s->flush_pages[i] += c->flush_pages[i];
 	}
-	if (ev->mode != MPMON_MODE_MOVE || ev->ret < 0)
+	if (ev->ret < 0)
 		return;
 	for (i = 0; i < ev->nr_node_pages; i++)
 		placed += ev->node_pages[i].pages;
