@@ -64,6 +64,7 @@ u64 mpmon_stats_dropped(void);
 int mpmon_ring_init(unsigned int capacity);
 void mpmon_ring_exit(void);
 bool mpmon_ring_push(const struct mpmon_event *ev);
+void mpmon_ring_drop(void);
 bool mpmon_ring_full(void);
 bool mpmon_ring_empty(void);
 int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,

@@ -48,7 +48,6 @@ static struct kretprobe mpmon_rp_ia32;	/* x86_64: 32-bit callers */
 static bool mpmon_rp_ia32_active;
 static struct kprobe mpmon_store_kp;
 static bool mpmon_store_active;
-static atomic64_t mpmon_seq = ATOMIC64_INIT(0);
 
 /* ---- calls in flight, by task --------------------------------------------- */
 
@@ -411,15 +410,17 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	ev->pages_not_written = ev->count - ev->pages_written -
 				ev->pages_truncated;
-	ev->seq = atomic64_inc_return(&mpmon_seq);
 
 	for (i = 0; ev->mode == MPMON_MODE_MOVE && i < MPMON_FLUSH_PROBES; i++) {
 		ev->flush_calls += c->flush_calls[i];
 		ev->flush_pages += c->flush_pages[i];
 	}
 	mpmon_stats_account(c);
-	if (!c->record || !mpmon_ring_push(ev))
-		mpmon_stats_inc_dropped();
+	if (!c->record)
+		mpmon_ring_drop();
+	else if (mpmon_ring_push(ev))
+		return 0;
+	mpmon_stats_inc_dropped();
 	return 0;
 }
 

@@ -13,6 +13,7 @@
  * copy_to_user() may fault and must not run under the spinlock.  An event
  * leaves the ring only once it has reached user space.
  */
+#include <linux/atomic.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -32,6 +33,7 @@ static struct {
 	u32 capacity;
 	u64 head;	/* next to write; producers, under lock */
 	u64 tail;	/* next to read; readers, under lock and read_mutex */
+	atomic64_t seq;	/* numbers every recorded call, stored or dropped */
 	wait_queue_head_t waitq;
 	struct mutex read_mutex;	/* one reader at a time; and reset */
 } mpmon_ring;
@@ -44,6 +46,7 @@ int mpmon_ring_init(unsigned int capacity)
 	mpmon_ring.capacity = capacity;
 	mpmon_ring.head = 0;
 	mpmon_ring.tail = 0;
+	atomic64_set(&mpmon_ring.seq, 0);
 	raw_spin_lock_init(&mpmon_ring.lock);
 	init_waitqueue_head(&mpmon_ring.waitq);
 	mutex_init(&mpmon_ring.read_mutex);
@@ -60,22 +63,38 @@ static struct mpmon_event *mpmon_ring_slot(u64 pos)
 	return &mpmon_ring.buf[pos % mpmon_ring.capacity];
 }
 
-/* Called from the return handler: never sleeps. */
+/*
+ * Called from the return handler: never sleeps.  The event's sequence
+ * number is taken under the lock, so the ring holds events in sequence
+ * order; a dropped event takes its number too, so a gap is a drop.  The
+ * lock orders the numbers: the atomic needs no barrier of its own.
+ */
 bool mpmon_ring_push(const struct mpmon_event *ev)
 {
+	struct mpmon_event *slot;
 	unsigned long flags;
 	bool stored = false;
 
 	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
 	if (mpmon_ring.head - mpmon_ring.tail < mpmon_ring.capacity) {
-		*mpmon_ring_slot(mpmon_ring.head) = *ev;
+		slot = mpmon_ring_slot(mpmon_ring.head);
+		*slot = *ev;
+		slot->seq = atomic64_inc_return_relaxed(&mpmon_ring.seq);
 		mpmon_ring.head++;
 		stored = true;
+	} else {
+		atomic64_inc(&mpmon_ring.seq);
 	}
 	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
 	if (stored && wq_has_sleeper(&mpmon_ring.waitq))
 		wake_up_interruptible(&mpmon_ring.waitq);
 	return stored;
+}
+
+/* An event dropped without being offered (see mpmon_entry()): its number. */
+void mpmon_ring_drop(void)
+{
+	atomic64_inc(&mpmon_ring.seq);
 }
 
 /*

@@ -210,7 +210,7 @@ struct mpmon_node_pages {
 struct mpmon_event {
 	__u32 size;		/* sizeof(struct mpmon_event) */
 	__u32 flags;		/* MPMON_EV_* */
-	__u64 seq;		/* per-module sequence number of recorded calls */
+	__u64 seq;		/* numbers recorded calls: rising in ring order, a gap is a drop */
 	__u64 ts_ns;		/* CLOCK_MONOTONIC at entry */
 	__u64 latency_ns;	/* entry to return */
 	__u32 cpu;		/* CPU at entry */
