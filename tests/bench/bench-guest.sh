@@ -16,11 +16,15 @@ sym=$5
 t=/sys/kernel/tracing
 mount -t tracefs nodev $t 2>/dev/null
 
-modes="baseline floor mpmon disabled follow ftrace tracepoint"
+# mpmon: the default ring and no reader (after 4,096 calls the ring is full
+# and each call only counts); record: a ring that holds every call of a run
+# and no reader (every event built and copied into the ring).
+modes="baseline floor mpmon record disabled follow ftrace tracepoint"
 setup() {
 	case $1 in
 	floor) insmod ./mpfloor.ko ;;
 	mpmon) insmod /mpvm/mpmon.ko ;;
+	record) insmod /mpvm/mpmon.ko ring_events=$((nq + nm + 16)) ;;
 	disabled) insmod /mpvm/mpmon.ko enabled=0 ;;
 	follow)
 		insmod /mpvm/mpmon.ko
@@ -42,7 +46,7 @@ setup() {
 teardown() {
 	case $1 in
 	floor) rmmod mpfloor ;;
-	mpmon | disabled) rmmod mpmon ;;
+	mpmon | record | disabled) rmmod mpmon ;;
 	follow) kill -INT $follower; wait $follower; rmmod mpmon ;;
 	ftrace) echo 0 >$t/events/kprobes/enable; echo >$t/kprobe_events ;;
 	tracepoint)
