@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 // What mpctl spends per event, on the events of a real run (emulated POWER8,
 // hash MMU): decoding the JSON of a recording, encoding it, the strace-like
-// line, and the aggregation of report and top.  Rates are events/s
+// line, the aggregation of report and top, and whole mpctl events --follow
+// --json and mpctl record runs over a replayed ring.  Rates are events/s
 // (items_per_second).
 #include "aggregate.hpp"
+#include "cli.hpp"
+#include "commands.hpp"
+#include "event_json_line.hpp"
 #include "format_event.hpp"
 #include "format_prometheus.hpp"
+#include "interrupt.hpp"
+#include "json_line.hpp"
 #include "replay.hpp"
 #include "top.hpp"
 
 #include <benchmark/benchmark.h>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -61,13 +69,27 @@ template <typename F> void per_event(benchmark::State& state, F&& f) {
     state.SetItemsProcessed(state.iterations());
 }
 
+// The line mpctl events --json and mpctl record print (RapidJSON).
 void BM_EncodeJsonLine(benchmark::State& state) {
-    per_event(state, [](const mpmon_event& ev, std::size_t) {
-        auto s = event_json(ev).dump();
+    EventJsonLines lines;
+    per_event(state, [&lines](const mpmon_event& ev, std::size_t) {
+        lines.clear();
+        lines.add(ev);
+        auto s = lines.text();
         benchmark::DoNotOptimize(s);
     });
 }
 BENCHMARK(BM_EncodeJsonLine);
+
+// The same line through an nlohmann object, as mpctl printed it before
+// (and still prints every other JSON).
+void BM_EncodeJsonLineNlohmann(benchmark::State& state) {
+    per_event(state, [](const mpmon_event& ev, std::size_t) {
+        auto s = json_line(event_json(ev));
+        benchmark::DoNotOptimize(s);
+    });
+}
+BENCHMARK(BM_EncodeJsonLineNlohmann);
 
 void BM_EventLine(benchmark::State& state) {
     auto clock = Clock::fixed(0);
@@ -109,6 +131,55 @@ void BM_ReportPrometheus(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(ls.size()));
 }
 BENCHMARK(BM_ReportPrometheus);
+
+// An output that takes everything and keeps nothing (like > /dev/null,
+// without the system calls).
+class Discard : public std::streambuf {
+protected:
+    std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+    int_type overflow(int_type c) override { return c; }
+};
+
+// mpctl ARGS draining a ring of 4096 recorded events, per event: reading,
+// filtering, formatting, writing.
+void whole_command(benchmark::State& state, std::vector<const char*> args) {
+    std::vector<mpmon_event> ring;
+    while (ring.size() < 4096)
+        ring.insert(ring.end(), events().begin(), events().end());
+    ring.resize(4096);
+    args.insert(args.begin(), "mpctl");
+    auto options = parse_options(args);
+    Discard discard;
+    std::ostream out(&discard);
+    std::ostringstream diag;
+    auto clock = Clock::fixed(0);
+    Interrupt never{Interrupt::Never{}};
+    mpmon_info info{};
+    for (auto _ : state) {
+        state.PauseTiming();
+        ReplayMonitor m(info, {}, ring);
+        Context ctx{m, out, diag, clock, never};
+        diag.str("");
+        state.ResumeTiming();
+        run_command(options, ctx);
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(ring.size()));
+}
+
+void BM_FollowJson(benchmark::State& state) {
+    whole_command(state, {"events", "--follow", "--json"});
+}
+BENCHMARK(BM_FollowJson);
+
+void BM_RecordJson(benchmark::State& state) {
+    whole_command(state, {"record", "-o", "-"});
+}
+BENCHMARK(BM_RecordJson);
+
+void BM_FollowText(benchmark::State& state) {
+    whole_command(state, {"events", "--follow"});
+}
+BENCHMARK(BM_FollowText);
 
 } // namespace
 

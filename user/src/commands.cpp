@@ -4,11 +4,13 @@
 #include "aggregate.hpp"
 #include "decode.hpp"
 #include "drain.hpp"
+#include "event_json_line.hpp"
 #include "format_event.hpp"
 #include "format_info.hpp"
 #include "format_prometheus.hpp"
 #include "format_stats.hpp"
 #include "interrupt.hpp"
+#include "json_line.hpp"
 #include "recording.hpp"
 #include "stats_view.hpp"
 #include "text.hpp"
@@ -21,6 +23,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace mpctl {
@@ -40,11 +44,8 @@ bool output_gone(std::ostream& out) {
     return !out.good();
 }
 
-// One line of JSON.  A comm is whatever bytes a process chose
-// (prctl(PR_SET_NAME)): invalid UTF-8 becomes U+FFFD instead of an
-// exception that would end mpctl.
-std::string json_line(const nlohmann::ordered_json& j) {
-    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + '\n';
+void write(std::ostream& out, std::string_view text) {
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void print_json(std::ostream& out, const nlohmann::ordered_json& j) {
@@ -161,17 +162,25 @@ Exit cmd_events(const Options& o, Context& ctx) {
     DrainPlan plan;
     plan.limit = e.limit;
     plan.follow = e.follow;
+    // A batch's lines go out in one write, then one flush.
+    EventJsonLines json;
+    std::string text;
     auto d = drain(ctx.monitor, ctx.interrupt, plan, [&](std::span<const mpmon_event> batch) {
         Consumed done;
+        json.clear();
+        text.clear();
         for (const auto& ev : batch) {
             if (!wanted(e, ev))
                 continue;
             ++done.counted;
-            if (o.json)
-                print_json(ctx.out, event_json(ev));
-            else
-                ctx.out << event_line(ev, ctx.clock) << '\n';
+            if (o.json) {
+                json.add(ev);
+            } else {
+                text += event_line(ev, ctx.clock);
+                text += '\n';
+            }
         }
+        write(ctx.out, o.json ? json.text() : std::string_view(text));
         done.stop = output_gone(ctx.out);
         return done;
     });
@@ -238,12 +247,15 @@ public:
         plan.follow = true;
         if (r_.duration_s)
             plan.deadline = started + to_ms(*r_.duration_s);
-        auto d =
-            drain(ctx_.monitor, ctx_.interrupt, plan, [this](std::span<const mpmon_event> batch) {
-                for (const auto& ev : batch)
-                    write_line(event_json(ev));
-                return Consumed{batch.size(), false};
-            });
+        EventJsonLines lines;
+        auto d = drain(ctx_.monitor, ctx_.interrupt, plan,
+                       [this, &lines](std::span<const mpmon_event> batch) {
+                           lines.clear();
+                           for (const auto& ev : batch)
+                               lines.add(ev);
+                           write_text(lines.text());
+                           return Consumed{batch.size(), false};
+                       });
         RecordingEnd end;
         end.events = d.counted;
         end.ring_dropped = d.dropped;
@@ -258,8 +270,10 @@ public:
     }
 
 private:
-    void write_line(const nlohmann::ordered_json& j) {
-        *out_ << json_line(j);
+    void write_line(const nlohmann::ordered_json& j) { write_text(json_line(j)); }
+
+    void write_text(std::string_view text) {
+        write(*out_, text);
         if (!out_->good())
             throw Error(Exit::failure,
                         fmt::format("{}: write failed: {}", r_.output, std::strerror(errno)));

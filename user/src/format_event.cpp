@@ -14,22 +14,6 @@ namespace mpctl {
 
 namespace {
 
-constexpr std::array<std::pair<std::uint32_t, const char*>, 5> event_flag_names = {{
-    {MPMON_EV_TRUNCATED, "truncated"},
-    {MPMON_EV_COMPAT, "compat"},
-    {MPMON_EV_NODE_OVERFLOW, "node_overflow"},
-    {MPMON_EV_ARGS_FAULT, "args_fault"},
-    {MPMON_EV_STATUS_FAULT, "status_fault"},
-}};
-
-std::size_t forensic(const mpmon_event& ev) {
-    return std::min<std::size_t>(ev.nr_forensic, MPMON_FORENSIC);
-}
-
-bool written(const mpmon_event& ev, std::size_t i) {
-    return (ev.status_written >> i) & 1U;
-}
-
 std::string status_text(std::int32_t status) {
     return status >= 0 ? std::to_string(status) : errno_name(-status);
 }
@@ -40,7 +24,7 @@ constexpr std::size_t line_entries = 4;
 // "[a, b, c, ...]" of the first forensic entries; "..." when count has more.
 template <typename F> std::string list(const mpmon_event& ev, F&& item) {
     std::string out = "[";
-    std::size_t n = std::min(forensic(ev), line_entries);
+    std::size_t n = std::min(forensic_entries(ev), line_entries);
     for (std::size_t i = 0; i < n; ++i) {
         if (i)
             out += ", ";
@@ -80,9 +64,10 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
         nodes, flags_name(ev.mp_flags), ret_text(ev.ret), duration(ev.latency_ns));
 
     if (ev.status_written || ev.pages_written) {
-        line += " status=" + list(ev, [&](std::size_t i) {
-                    return written(ev, i) ? status_text(ev.status[i]) : std::string("-");
-                });
+        line +=
+            " status=" + list(ev, [&](std::size_t i) {
+                return status_entry_written(ev, i) ? status_text(ev.status[i]) : std::string("-");
+            });
         std::string summary;
         for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_node_pages, MPMON_EVENT_NODES);
              ++i)
@@ -109,7 +94,7 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
 nlohmann::ordered_json event_json(const mpmon_event& ev) {
     nlohmann::ordered_json j;
     bool query = ev.mode == MPMON_MODE_QUERY;
-    std::size_t n = forensic(ev);
+    std::size_t n = forensic_entries(ev);
     j["seq"] = ev.seq;
     j["ts_ns"] = ev.ts_ns;
     j["latency_ns"] = ev.latency_ns;
@@ -133,7 +118,8 @@ nlohmann::ordered_json event_json(const mpmon_event& ev) {
     for (std::size_t i = 0; i < n; ++i) {
         pages.push_back(fmt::format("{:#x}", ev.pages[i]));
         nodes.push_back(ev.nodes[i]);
-        status.push_back(written(ev, i) ? nlohmann::ordered_json(ev.status[i]) : nullptr);
+        status.push_back(status_entry_written(ev, i) ? nlohmann::ordered_json(ev.status[i])
+                                                     : nullptr);
     }
     j["pages"] = pages;
     j["nodes"] = query ? nlohmann::ordered_json(nullptr) : nodes;

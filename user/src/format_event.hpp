@@ -7,10 +7,33 @@
 
 #include <linux/mpmon.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 namespace mpctl {
+
+// The MPMON_EV_* bits by name, in the order event_flags lists them.
+inline constexpr std::array<std::pair<std::uint32_t, const char*>, 5> event_flag_names = {{
+    {MPMON_EV_TRUNCATED, "truncated"},
+    {MPMON_EV_COMPAT, "compat"},
+    {MPMON_EV_NODE_OVERFLOW, "node_overflow"},
+    {MPMON_EV_ARGS_FAULT, "args_fault"},
+    {MPMON_EV_STATUS_FAULT, "status_fault"},
+}};
+
+// The valid entries of pages, nodes and status.
+inline std::size_t forensic_entries(const mpmon_event& ev) {
+    return std::min<std::size_t>(ev.nr_forensic, MPMON_FORENSIC);
+}
+
+// Whether the kernel wrote status entry i.
+inline bool status_entry_written(const mpmon_event& ev, std::size_t i) {
+    return (ev.status_written >> i) & 1U;
+}
 
 std::string event_line(const mpmon_event& ev, const Clock& clock);
 nlohmann::ordered_json event_json(const mpmon_event& ev);
