@@ -75,22 +75,28 @@ static void reset(void)
 		bad("reset: %s", strerror(errno));
 }
 
-/* Drains the ring; returns the events read. */
+static struct mpmon_event drained[256];
+static uint64_t drained_first_seq, drained_last_seq;
+
+/* Drains the ring; returns the events read (and the first and last seq). */
 static uint64_t drain(int fd)
 {
-	static struct mpmon_event ev[256];
 	struct mpmon_read_events r;
 	uint64_t n = 0;
 
 	do {
 		memset(&r, 0, sizeof(r));
-		r.buf = (uintptr_t)ev;
+		r.buf = (uintptr_t)drained;
 		r.max = 256;
-		r.event_size = sizeof(ev[0]);
+		r.event_size = sizeof(drained[0]);
 		if (ioctl(fd, MPMON_IOC_READ_EVENTS, &r)) {
 			bad("READ_EVENTS: %s", strerror(errno));
 			break;
 		}
+		if (r.count && !n)
+			drained_first_seq = drained[0].seq;
+		if (r.count)
+			drained_last_seq = drained[r.count - 1].seq;
 		n += r.count;
 	} while (r.count);
 	return n;
@@ -304,7 +310,7 @@ static int test_overflow(long calls)
 	struct mpmon_stats s;
 	char *buf = map_pages(1);
 	void *page = buf;
-	uint64_t read;
+	uint64_t read, kept_last;
 	int status;
 	long k;
 
@@ -330,6 +336,25 @@ static int test_overflow(long calls)
 		    (unsigned long long)s.mode_query,
 		    (unsigned long long)(s.query.node[0] + s.query.node[1]),
 		    (unsigned long long)s.calls);
+	/*
+	 * The ring keeps the oldest events, numbered one after the other; every
+	 * dropped call took a number too, so the next call's event comes after
+	 * all of them.
+	 */
+	if (read && drained_last_seq != drained_first_seq + read - 1)
+		bad("seq of the kept events %llu..%llu for %llu events",
+		    (unsigned long long)drained_first_seq,
+		    (unsigned long long)drained_last_seq,
+		    (unsigned long long)read);
+	kept_last = drained_last_seq;
+	mp(0, 1, &page, NULL, &status, 0);
+	if (drain(dev) != 1)
+		bad("one more call: not one event");
+	else if (read && drained_first_seq != kept_last + 1 + s.ring_dropped)
+		bad("seq after %llu drops: %llu, expected %llu",
+		    (unsigned long long)s.ring_dropped,
+		    (unsigned long long)drained_first_seq,
+		    (unsigned long long)(kept_last + 1 + s.ring_dropped));
 	printf("NOTE torture/overflow: ring %u, %ld calls, %llu dropped\n",
 	       info.ring_capacity, calls, (unsigned long long)s.ring_dropped);
 	return verdict("overflow");
