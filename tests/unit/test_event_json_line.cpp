@@ -91,9 +91,8 @@ public:
         case 1:
             ev.ret = -static_cast<std::int64_t>(pick(140)); // errnos, known or not
             break;
-        case 2:
-            // Not min(): result_class() negates ret (undefined for min()).
-            ev.ret = std::numeric_limits<std::int64_t>::min() + 1;
+        case 2: // the most negative values, min() too
+            ev.ret = std::numeric_limits<std::int64_t>::min() + pick(3);
             break;
         default:
             break; // random
@@ -200,7 +199,8 @@ TEST(EventJsonLine, HostileCommsAndEdgeCases) {
         ev.node_pages[i] = {static_cast<std::int32_t>(i % 3) - 1, i};
     for (auto& n : ev.page_err)
         n = 1;
-    ev.ret = std::numeric_limits<std::int64_t>::min() + 1;
+    ev.ret = std::numeric_limits<std::int64_t>::min();
+    ev.status[0] = std::numeric_limits<std::int32_t>::min();
     ev.seq = std::numeric_limits<std::uint64_t>::max();
     ev.cpu_node = std::numeric_limits<std::int32_t>::min();
     ev.pages[0] = 0;

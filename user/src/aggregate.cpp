@@ -38,7 +38,8 @@ void Aggregate::add(const mpmon_event& ev) {
     } else if (ev.ret > 0) {
         ++s.ret_positive;
     } else {
-        auto err = static_cast<std::uint64_t>(-ev.ret);
+        // -ret in unsigned arithmetic: defined for INT64_MIN too (a crafted event).
+        auto err = std::uint64_t{0} - static_cast<std::uint64_t>(ev.ret);
         ++s.ret_errno[err < MPMON_NR_ERRNO ? err : 0];
     }
     if (ev.mode == MPMON_MODE_MOVE)

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fmt/format.h>
 #include <linux/mempolicy.h>
@@ -19,6 +20,25 @@ std::string errno_name(int err) {
 std::string errno_text(int err) {
     const char* text = err > 0 ? ::strerrordesc_np(err) : nullptr;
     return text ? text : fmt::format("Unknown error {}", err);
+}
+
+namespace {
+// -value without overflow: unsigned arithmetic is modular, and the result is
+// the magnitude of every negative value, INT64_MIN's too.
+std::uint64_t magnitude(std::int64_t value) {
+    return std::uint64_t{0} - static_cast<std::uint64_t>(value);
+}
+} // namespace
+
+std::string neg_errno_name(std::int64_t value) {
+    auto err = magnitude(value);
+    return err <= INT_MAX ? errno_name(static_cast<int>(err)) : fmt::format("E{}", err);
+}
+
+std::string neg_errno_text(std::int64_t value) {
+    auto err = magnitude(value);
+    return err <= INT_MAX ? errno_text(static_cast<int>(err))
+                          : fmt::format("Unknown error {}", err);
 }
 
 namespace {
@@ -101,7 +121,7 @@ std::string mode_name(std::uint32_t mode) {
 }
 
 std::string status_key(std::int32_t status) {
-    return status >= 0 ? fmt::format("node{}", status) : errno_name(-status);
+    return status >= 0 ? fmt::format("node{}", status) : neg_errno_name(status);
 }
 
 std::string arch_name(std::uint32_t arch) {

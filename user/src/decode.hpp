@@ -16,6 +16,12 @@ namespace mpctl {
 std::string errno_name(int err);
 // The C library's description, e.g. "Invalid argument".
 std::string errno_text(int err);
+// errno_name() and errno_text() of -value, for a negative return or status
+// entry: the kernel's are -1 to -4095, but a crafted recording may hold any
+// value, also the minimum, whose negation overflows.  Beyond int the name is
+// "E<n>" and the text "Unknown error <n>".
+std::string neg_errno_name(std::int64_t value);
+std::string neg_errno_text(std::int64_t value);
 // The errno of a per-page error class (MPMON_PERR_*), 0 for "other".
 int page_err_errno(unsigned cls);
 // "EACCES" ... "other": the key of a per-page error class.
@@ -24,7 +30,7 @@ std::string page_err_name(unsigned cls);
 std::string flags_name(std::uint32_t flags);
 // "move" or "query".
 std::string mode_name(std::uint32_t mode);
-// A status entry: "node1" style key for >= 0, errno name for < 0.
+// A status entry: "node1" style key for >= 0, errno name for < 0 (any value).
 std::string status_key(std::int32_t status);
 // "ppc64le", "x86_64", ...
 std::string arch_name(std::uint32_t arch);

@@ -15,7 +15,7 @@ namespace mpctl {
 namespace {
 
 std::string status_text(std::int32_t status) {
-    return status >= 0 ? std::to_string(status) : errno_name(-status);
+    return status >= 0 ? std::to_string(status) : neg_errno_name(status);
 }
 
 // Entries shown per array in a text line (JSON has all MPMON_FORENSIC).
@@ -36,10 +36,8 @@ template <typename F> std::string list(const mpmon_event& ev, F&& item) {
 }
 
 std::string ret_text(std::int64_t ret) {
-    if (ret < 0) {
-        int err = static_cast<int>(-ret);
-        return fmt::format("-1 {} ({})", errno_name(err), errno_text(err));
-    }
+    if (ret < 0)
+        return fmt::format("-1 {} ({})", neg_errno_name(ret), neg_errno_text(ret));
     if (ret > 0)
         return fmt::format("{} (pages not migrated)", ret);
     return "0";
@@ -49,7 +47,7 @@ std::string ret_text(std::int64_t ret) {
 
 std::string result_class(std::int64_t ret) {
     if (ret < 0)
-        return errno_name(static_cast<int>(-ret));
+        return neg_errno_name(ret);
     return ret > 0 ? "positive" : "0";
 }
 
