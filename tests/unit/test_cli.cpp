@@ -123,3 +123,26 @@ TEST(Cli, Help) {
     EXPECT_NE(usage("filter").find("--clear"), std::string::npos);
     EXPECT_NE(short_usage().find("mpctl --help"), std::string::npos);
 }
+
+TEST(Cli, BufferOfEventsFollowAndRecord) {
+    EXPECT_FALSE(parse({"events", "--follow"}).events.buffer_mib); // the default
+    EXPECT_EQ(parse({"events", "-f", "--buffer", "64"}).events.buffer_mib, 64u);
+    EXPECT_EQ(parse({"events", "--buffer=1", "--follow"}).events.buffer_mib, 1u);
+    EXPECT_FALSE(parse({"record", "-o", "x"}).record.buffer_mib);
+    EXPECT_EQ(parse({"record", "-o", "x", "--buffer", "16384"}).record.buffer_mib, 16384u);
+    for (const char* bad : {"0", "16385", "-1", "1.5", "256M", "", "x"}) {
+        auto msg = usage_error({"record", "-o", "x", "--buffer", bad});
+        EXPECT_NE(
+            msg.find(std::string("--buffer: '") + bad + "' is not a number of MiB from 1 to 16384"),
+            std::string::npos)
+            << msg;
+    }
+    EXPECT_NE(usage_error({"events", "-f", "--buffer", "0"}).find("number of MiB"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"events", "--buffer", "8"}).find("--buffer needs --follow"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"stats", "--buffer", "8"}).find("--buffer"), std::string::npos);
+    EXPECT_NE(usage("events").find("--buffer MIB"), std::string::npos);
+    EXPECT_NE(usage("events").find("(default 256)"), std::string::npos);
+    EXPECT_NE(usage("record").find("--buffer MIB"), std::string::npos);
+}

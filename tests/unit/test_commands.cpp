@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "command_fixture.hpp"
 #include "commands.hpp"
+#include "drain.hpp"
 #include "error.hpp"
 #include "events_fixture.hpp"
 #include "interrupt.hpp"
@@ -174,6 +175,33 @@ TEST(Commands, FollowReportsWhatWasReadAndLost) {
     EXPECT_NE(r.diag.str().find("(12 since the last reset)"), std::string::npos) << r.diag.str();
 }
 
+// Through a buffer of 1 MiB (2,674 events) the reader is held back by the
+// printing; everything is printed all the same, in order, with the summary.
+TEST(Commands, FollowAndRecordThroughASmallBuffer) {
+    std::vector<mpmon_event> evs;
+    for (std::uint32_t i = 0; i < 10000; ++i) {
+        evs.push_back(move_event(10, "alpha", 1, 1));
+        evs.back().seq = i;
+    }
+    ReplayMonitor m(test_info(), {}, evs);
+    auto r = run(m, {"events", "--follow", "--json", "--buffer", "1"});
+    auto printed = lines(r.out.str());
+    ASSERT_EQ(printed.size(), 10000u);
+    for (std::size_t i = 0; i < printed.size(); i += 997)
+        EXPECT_EQ(nlohmann::json::parse(printed[i])["seq"], i);
+    EXPECT_NE(r.diag.str().find("10,000 events read, 10,000 printed; 0 dropped"), std::string::npos)
+        << r.diag.str();
+
+    ReplayMonitor rm(test_info(), {}, evs);
+    auto rec = run(rm, {"record", "-o", "-", "--buffer", "1", "--limit", "7000"});
+    auto file = lines(rec.out.str());
+    ASSERT_EQ(file.size(), 7002u); // header, events, end
+    EXPECT_EQ(nlohmann::json::parse(file[7000])["seq"], 6999);
+    EXPECT_EQ(nlohmann::json::parse(file.back())["mpmon_recording_end"]["events"], 7000);
+    std::vector<mpmon_event> rest(10000);
+    EXPECT_EQ(rm.read_events(rest).count, 3000u); // the rest stay in the ring
+}
+
 namespace {
 // An output that accepts limit bytes, then fails like a closed pipe.
 class ClosingBuf : public std::streambuf {
@@ -194,20 +222,24 @@ private:
 } // namespace
 
 TEST(Commands, ClosedOutputEndsQuietly) {
-    std::vector<mpmon_event> evs(2000, move_event(10, "alpha", 1, 1));
+    // More than the reader may read ahead of the printing (--buffer 1: 1 MiB
+    // of events) and the one batch whose printing failed.
+    const std::size_t ahead = (std::size_t{1} << 20) / sizeof(mpmon_event) + drain_batch;
+    std::vector<mpmon_event> evs(ahead + 1000, move_event(10, "alpha", 1, 1));
     ReplayMonitor m(test_info(), {}, evs);
     ClosingBuf buf(1000);
     std::ostream out(&buf);
     std::ostringstream diag;
-    auto options = parse_options(std::vector<const char*>{"mpctl", "events", "--follow"});
+    auto options =
+        parse_options(std::vector<const char*>{"mpctl", "events", "--follow", "--buffer", "1"});
     auto clock = Clock::fixed(0);
     Interrupt never{Interrupt::Never{}};
     Context ctx{m, out, diag, clock, never};
     EXPECT_EQ(run_command(options, ctx), Exit::ok);
     EXPECT_TRUE(diag.str().empty()) << diag.str();
     // It stopped at the first failed batch instead of draining everything.
-    std::array<mpmon_event, 4096> rest{};
-    EXPECT_GT(m.read_events(rest).count, 0u);
+    std::vector<mpmon_event> rest(evs.size());
+    EXPECT_GE(m.read_events(rest).count, 1000u);
 }
 
 TEST(Commands, Top) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// The drain loop of mpctl events and mpctl record, against a replayed ring.
+// The drain loop of mpctl events without --follow, against a replayed ring
+// (test_drain_follow.cpp: the following drain, on a reader thread).
 #include "command_fixture.hpp"
 #include "drain.hpp"
 #include "events_fixture.hpp"
@@ -139,9 +140,7 @@ TEST(Drain, CountsWhatTheRingDroppedWhileDraining) {
 
 TEST(Drain, TheConsumerCanStopIt) {
     ReplayMonitor m(test_info(), {}, numbered(600));
-    DrainPlan plan;
-    plan.follow = true;
-    auto d = drain(m, never, plan, [](std::span<const mpmon_event> batch) {
+    auto d = drain(m, never, {}, [](std::span<const mpmon_event> batch) {
         return Consumed{batch.size(), true};
     });
     EXPECT_TRUE(d.stopped);
@@ -156,36 +155,4 @@ TEST(Drain, WithoutFollowItNeverWaits) {
     drain(m, never, {}, std::ref(keep));
     EXPECT_TRUE(m.waits.empty());
     EXPECT_EQ(m.reads, 1);
-}
-
-TEST(Drain, FollowingWaitsASecondAtATimeUntilInterrupted) {
-    WaitLog m(numbered(10));
-    m.max_waits = 3; // two timeouts, then the replay ends (Ctrl-C)
-    Keep keep;
-    DrainPlan plan;
-    plan.follow = true;
-    auto d = drain(m, never, plan, std::ref(keep));
-    EXPECT_EQ(d.read, 10u);
-    EXPECT_EQ(m.waits, (std::vector<milliseconds>(3, milliseconds(1000))));
-    EXPECT_EQ(m.reads, 3);
-}
-
-TEST(Drain, FollowingWaitsNoLongerThanTheDeadline) {
-    WaitLog m(numbered(10));
-    m.max_waits = 100;
-    Keep keep;
-    DrainPlan plan;
-    plan.follow = true;
-    plan.deadline = steady_clock::now() + milliseconds(300);
-    drain(m, never, plan, std::ref(keep));
-    ASSERT_FALSE(m.waits.empty());
-    EXPECT_LE(m.waits.front(), milliseconds(301));
-    EXPECT_GT(m.waits.front(), milliseconds(0));
-
-    // A deadline already passed: the ring is emptied once, without a wait.
-    WaitLog late(numbered(10));
-    plan.deadline = steady_clock::now();
-    auto d = drain(late, never, plan, std::ref(keep));
-    EXPECT_EQ(d.read, 10u);
-    EXPECT_TRUE(late.waits.empty());
 }

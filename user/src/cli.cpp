@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.hpp"
 
+#include "drain.hpp"
 #include "error.hpp"
 
 #include <linux/mpmon.h>
@@ -65,6 +66,11 @@ po::options_description command_options(Command c) {
         break;
     case Command::events:
         add("follow,f", "wait for new events (poll) until Ctrl-C");
+        add("buffer", text("MIB"),
+            fmt::format("with --follow: hold up to MIB MiB of events read but not yet "
+                        "printed (default {})",
+                        default_buffer_mib)
+                .c_str());
         add("limit", text("N"), "stop after N printed events");
         add("tgid", text("PID"), "print only calls from this process");
         add("comm", text("NAME"), "print only calls from this command name");
@@ -84,6 +90,10 @@ po::options_description command_options(Command c) {
         add("output,o", text("FILE"), "the recording (JSON Lines; - for standard output)");
         add("duration", text("SECONDS"), "stop after SECONDS (default: at Ctrl-C)");
         add("limit", text("N"), "stop after N events");
+        add("buffer", text("MIB"),
+            fmt::format("hold up to MIB MiB of events read but not yet written (default {})",
+                        default_buffer_mib)
+                .c_str());
         break;
     case Command::report:
         add("view", text("VIEW"), "stats (default) or top");
@@ -102,15 +112,24 @@ po::options_description command_options(Command c) {
     return d;
 }
 
+// what: "an integer", or what the number counts ("a number of MiB").
 template <typename T>
-T parse_integer(const std::string& option, const std::string& text, T min, T max) {
+T parse_integer(const std::string& option, const std::string& text, T min, T max,
+                const char* what = "an integer") {
     T value{};
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value < min ||
         value > max)
         throw UsageError(
-            fmt::format("--{}: '{}' is not an integer from {} to {}", option, text, min, max));
+            fmt::format("--{}: '{}' is not {} from {} to {}", option, text, what, min, max));
     return value;
+}
+
+std::optional<std::uint64_t> parse_buffer(const po::variables_map& vm) {
+    if (!vm.count("buffer"))
+        return std::nullopt;
+    return parse_integer<std::uint64_t>("buffer", vm["buffer"].as<std::string>(), 1, max_buffer_mib,
+                                        "a number of MiB");
 }
 
 double parse_seconds(const std::string& option, const std::string& text) {
@@ -195,6 +214,9 @@ void take_command(const po::variables_map& vm, Options& o) {
         break;
     case Command::events:
         o.events.follow = vm.count("follow") > 0;
+        o.events.buffer_mib = parse_buffer(vm);
+        if (o.events.buffer_mib && !o.events.follow)
+            throw UsageError("--buffer needs --follow");
         if (vm.count("limit"))
             o.events.limit = parse_integer<std::uint64_t>("limit", str(vm, "limit"), 1, u64max);
         if (vm.count("tgid"))
@@ -236,6 +258,7 @@ void take_command(const po::variables_map& vm, Options& o) {
             o.record.duration_s = parse_seconds("duration", str(vm, "duration"));
         if (vm.count("limit"))
             o.record.limit = parse_integer<std::uint64_t>("limit", str(vm, "limit"), 1, u64max);
+        o.record.buffer_mib = parse_buffer(vm);
         break;
     case Command::report:
         take_format(vm, o);

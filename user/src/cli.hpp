@@ -35,6 +35,7 @@ struct StatsOptions {
 
 struct EventsOptions {
     bool follow = false;
+    std::optional<std::uint64_t> buffer_mib; // --buffer (with --follow)
     std::optional<std::uint64_t> limit;
     std::optional<std::uint32_t> tgid;
     std::optional<std::string> comm;
@@ -64,7 +65,8 @@ struct ExportOptions {
 struct RecordOptions {
     std::string output; // "-": standard output
     std::optional<double> duration_s;
-    std::optional<std::uint64_t> limit; // events
+    std::optional<std::uint64_t> limit;      // events
+    std::optional<std::uint64_t> buffer_mib; // --buffer
 };
 
 enum class ReportView { stats, top };
@@ -89,6 +91,9 @@ struct Options {
     RecordOptions record;
     ReportOptions report;
 };
+
+// --buffer MIB: from 1 MiB to 16 GiB of events read ahead of the output.
+constexpr std::uint64_t max_buffer_mib = 16384;
 
 // Throws UsageError with a message that names the bad option or value.
 Options parse_options(std::span<const char* const> args);

@@ -64,14 +64,7 @@ Exit cmd_info(const Options& o, Context& ctx) {
 
 // Waits up to timeout for Ctrl-C; false if it came.
 bool pause(Context& ctx, milliseconds timeout) {
-    auto deadline = steady_clock::now() + timeout;
-    while (true) {
-        auto left = std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now());
-        if (left.count() <= 0)
-            return true;
-        if (wait_interrupt(ctx.interrupt, left))
-            return false;
-    }
+    return sleep_unless_interrupted(ctx.interrupt, timeout);
 }
 
 Exit cmd_stats_watch(const Options& o, Context& ctx) {
@@ -162,6 +155,8 @@ Exit cmd_events(const Options& o, Context& ctx) {
     DrainPlan plan;
     plan.limit = e.limit;
     plan.follow = e.follow;
+    if (e.buffer_mib)
+        plan.buffer_bytes = *e.buffer_mib << 20;
     // A batch's lines go out in one write, then one flush.
     EventJsonLines json;
     std::string text;
@@ -245,6 +240,8 @@ public:
         DrainPlan plan;
         plan.limit = r_.limit;
         plan.follow = true;
+        if (r_.buffer_mib)
+            plan.buffer_bytes = *r_.buffer_mib << 20;
         if (r_.duration_s)
             plan.deadline = started + to_ms(*r_.duration_s);
         EventJsonLines lines;

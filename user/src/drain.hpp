@@ -16,15 +16,39 @@ namespace mpctl {
 
 class Interrupt;
 
+// Events moved out of the kernel per READ_EVENTS.
+constexpr std::size_t drain_batch = 256;
+
+// While following: raw events read but not yet consumed, at most (mpctl
+// --buffer), in MiB.
+constexpr std::uint64_t default_buffer_mib = 256;
+
+// While following, after a read that found some events but not a full
+// batch: the reader's pause before it reads again, so that while events
+// flow it is not asleep in poll() and the kernel need not wake it per event.
+constexpr std::chrono::milliseconds follow_nap(1);
+
+// Sleeps for the given time unless interrupted; false if interrupted.
+using Nap = std::function<bool(std::chrono::milliseconds)>;
+
 struct DrainPlan {
     // Events the consumer may count (print, write) at most; no more are
     // taken out of the ring than may still be counted, so the rest stay
     // for the next reader.
     std::optional<std::uint64_t> limit;
     // Wait for more events once the ring is empty, until Ctrl-C (else stop).
+    // A following drain reads on a thread of its own, and the consumer
+    // formats on the calling thread meanwhile.
     bool follow = false;
     // While following: stop once the ring is empty at or after this time.
     std::optional<std::chrono::steady_clock::time_point> deadline;
+    // While following: the most raw events (in bytes, at least one event)
+    // read and not yet consumed; when that much is queued the reader waits
+    // for the consumer, and the kernel's ring fills and drops meanwhile.
+    std::uint64_t buffer_bytes = default_buffer_mib << 20;
+    // While following: the pause after a short read (follow_nap); empty for
+    // a sleep on the steady clock that Ctrl-C ends.  Tests replace it.
+    Nap nap;
 };
 
 // What the consumer did with one batch.
@@ -41,14 +65,29 @@ struct DrainResult {
     bool stopped = false;      // the consumer ended it
 };
 
-// Called once per READ_EVENTS, also with an empty batch.  A batch never
-// holds more events than the limit leaves room for.
+// Called on the calling thread, in the order of the ring; a batch never
+// holds more events than the limit leaves room for.  Without follow, once
+// per READ_EVENTS, also with an empty batch; while following, once per
+// READ_EVENTS that returned events.  Every event taken out of the ring is
+// passed on (also at Ctrl-C, SIGTERM or the deadline: the queued batches
+// first, then the drain returns), unless the consumer stops it.
 using BatchConsumer = std::function<Consumed(std::span<const mpmon_event> batch)>;
-
-// Events moved out of the kernel per READ_EVENTS.
-constexpr std::size_t drain_batch = 256;
 
 DrainResult drain(Monitor& monitor, const Interrupt& interrupt, const DrainPlan& plan,
                   const BatchConsumer& consume);
+
+// What READ_EVENTS said over a drain: the events, and the ring's drop
+// counter at the first and at the last read.
+class ReadTally {
+public:
+    void add(const ReadResult& r);
+    // Sets result.read, .lost and .dropped.
+    void fill(DrainResult& result) const;
+
+private:
+    std::uint64_t read_ = 0;
+    std::optional<std::uint64_t> first_lost_;
+    std::uint64_t lost_ = 0;
+};
 
 } // namespace mpctl

@@ -48,4 +48,19 @@ bool wait_interrupt(const Interrupt& intr, std::chrono::milliseconds timeout) {
     return rc > 0 && intr.fired();
 }
 
+bool sleep_unless_interrupted(const Interrupt& intr, std::chrono::steady_clock::duration time) {
+    using std::chrono::milliseconds;
+    using std::chrono::steady_clock;
+    auto end = steady_clock::now() + time;
+    while (true) {
+        // Rounded up: poll() sleeps whole milliseconds, and a wait rounded
+        // down to 0 would spin until the end.
+        auto left = std::chrono::ceil<milliseconds>(end - steady_clock::now());
+        if (left.count() <= 0)
+            return true;
+        if (wait_interrupt(intr, left))
+            return false;
+    }
+}
+
 } // namespace mpctl

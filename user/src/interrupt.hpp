@@ -36,4 +36,7 @@ private:
 namespace mpctl {
 // Sleeps up to timeout; true if the interrupt fired meanwhile.
 bool wait_interrupt(const Interrupt& intr, std::chrono::milliseconds timeout);
+// Sleeps for the whole time (by the steady clock, in whole milliseconds)
+// unless the interrupt fires first; false if it did.
+bool sleep_unless_interrupted(const Interrupt& intr, std::chrono::steady_clock::duration time);
 } // namespace mpctl

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "drain_follow.hpp"
+
+#include "batch_queue.hpp"
+#include "interrupt.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <thread>
+#include <vector>
+
+namespace mpctl {
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+// The longest single wait in poll(): the reader looks up at least this often.
+constexpr milliseconds max_wait(1000);
+
+std::size_t capacity(std::uint64_t buffer_bytes) {
+    std::uint64_t events = buffer_bytes / sizeof(mpmon_event);
+    return static_cast<std::size_t>(
+        std::clamp<std::uint64_t>(events, 1, std::numeric_limits<std::size_t>::max()));
+}
+
+// The reader thread's loop: READ_EVENTS into the queue until Ctrl-C, the
+// deadline, the limit or the consumer's stop.
+class Reader {
+public:
+    Reader(Monitor& monitor, const Interrupt& interrupt, const DrainPlan& plan, BatchQueue& queue)
+        : monitor_(monitor), interrupt_(interrupt), plan_(plan), queue_(queue) {}
+
+    void run() {
+        std::vector<mpmon_event> buf(drain_batch);
+        while (true) {
+            std::size_t want = queue_.room(buf.size(), plan_.limit);
+            if (want == 0)
+                return;
+            auto r = monitor_.read_events(std::span(buf.data(), want));
+            tally_.add(r);
+            // A batch holds what was read, no more: memory as needed.
+            if (r.count)
+                queue_.push(
+                    EventBatch(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.count)));
+            if (r.count == want) {
+                // More may be there.  A ring that never empties must not
+                // hide Ctrl-C: look at the signals between full reads too.
+                if (interrupt_.fired())
+                    return;
+                continue;
+            }
+            if (plan_.deadline && steady_clock::now() >= *plan_.deadline)
+                return;
+            if (r.count) {
+                // Events are flowing: let some gather instead of sleeping
+                // in poll(), where the kernel would wake us for each one.
+                if (!nap())
+                    return;
+                continue;
+            }
+            if (monitor_.wait_events(wait_time(), interrupt_) == Wait::interrupted)
+                return;
+        }
+    }
+
+    const ReadTally& tally() const { return tally_; }
+
+private:
+    bool nap() {
+        if (plan_.nap)
+            return plan_.nap(follow_nap);
+        return sleep_unless_interrupted(interrupt_, follow_nap);
+    }
+
+    milliseconds wait_time() const {
+        if (!plan_.deadline)
+            return max_wait;
+        auto left = std::chrono::duration_cast<milliseconds>(*plan_.deadline - steady_clock::now());
+        return std::min(max_wait, left + milliseconds(1));
+    }
+
+    Monitor& monitor_;
+    const Interrupt& interrupt_;
+    const DrainPlan& plan_;
+    BatchQueue& queue_;
+    ReadTally tally_;
+};
+
+// Runs a Reader on a thread of its own; the destructor stops the queue
+// (the reader returns at its next room() or wait) and joins it.
+class ReaderThread {
+public:
+    ReaderThread(Reader& reader, BatchQueue& queue)
+        : queue_(queue), thread_([&reader, &queue] {
+              try {
+                  reader.run();
+                  queue.close();
+              } catch (...) {
+                  queue.close(std::current_exception());
+              }
+          }) {}
+    ~ReaderThread() {
+        queue_.stop();
+        thread_.join();
+    }
+    ReaderThread(const ReaderThread&) = delete;
+    ReaderThread& operator=(const ReaderThread&) = delete;
+
+private:
+    BatchQueue& queue_;
+    std::thread thread_;
+};
+
+} // namespace
+
+DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const DrainPlan& plan,
+                            const BatchConsumer& consume) {
+    BatchQueue queue(capacity(plan.buffer_bytes));
+    Reader reader(monitor, interrupt, plan, queue);
+    DrainResult result;
+    {
+        ReaderThread thread(reader, queue);
+        // Until the reader closes the queue and it is empty: everything it
+        // read is consumed, also after Ctrl-C.
+        while (auto batch = queue.pop()) {
+            auto done = consume(*batch);
+            auto n = batch->size();
+            batch.reset(); // freed before the reader is told there is room
+            result.counted += done.counted;
+            queue.done(n, done.counted);
+            if (done.stop) {
+                result.stopped = true;
+                break;
+            }
+        }
+    }
+    if (auto error = queue.error(); error && !result.stopped)
+        std::rethrow_exception(error);
+    reader.tally().fill(result);
+    return result;
+}
+
+} // namespace mpctl
