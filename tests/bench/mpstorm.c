@@ -12,8 +12,9 @@
  * events dropped by the full ring, calls the kretprobe missed.  With
  * FOLLOWER_PID (an "mpctl events --follow" draining the ring), the storm
  * waits after the last call until the follower has taken every event out
- * of the ring (or 30 s have passed), and reports the follower's CPU time
- * (utime + stime from /proc/PID/stat) over that window.
+ * of the ring and gone idle (or 30 s have passed), and reports the
+ * follower's CPU time (utime + stime of all its threads, from
+ * /proc/PID/stat) over that window.
  *
  * Prints one line:
  *   STORM threads=T rate=R seconds=S calls=C calls_per_s=X recorded=N
@@ -184,7 +185,22 @@ int main(int argc, char **argv)
 				break;
 			usleep(10000);
 		}
+		/*
+		 * mpctl formats on another thread than the one that empties
+		 * the ring: its CPU time counts until it has gone idle (no
+		 * growth over 200 ms; /proc counts in clock ticks).
+		 */
 		cpu1 = cpu_seconds(follower);
+		for (;;) {
+			double c;
+
+			usleep(200000);
+			c = cpu_seconds(follower);
+			if (c <= cpu1 || now_ns() - t1 > 30000000000LL)
+				break;
+			cpu1 = c;
+			t2 = now_ns();
+		}
 	}
 	read = s1->events_read - s0->events_read;
 	printf("STORM threads=%d rate=%.0f seconds=%.3f calls=%ld calls_per_s=%.0f "
