@@ -283,6 +283,25 @@ TEST(DrainFollow, WaitsNoLongerThanTheDeadline) {
     EXPECT_EQ(late.waits(), 0u);
 }
 
+// A storm that fills every read (the ring never empties) still ends, at
+// most one wait (1 s) after the deadline (record --duration under a storm
+// mpctl cannot keep up with).
+TEST(DrainFollow, TheDeadlineEndsAStormThatNeverEmptiesTheRing) {
+    LiveRing ring;
+    ring.supply(drain_batch); // every read finds a full batch
+    auto plan = following(drain_batch * 4);
+    plan.deadline = steady_clock::now() + 200ms;
+    Keep keep;
+    keep.after = [](Keep&) { std::this_thread::sleep_for(1ms); };
+    auto start = steady_clock::now();
+    auto d = drain(ring, never, plan, std::ref(keep));
+    EXPECT_GE(steady_clock::now() - start, 1200ms);
+    EXPECT_LT(steady_clock::now() - start, 5s);
+    EXPECT_GT(d.read, 0u);
+    EXPECT_EQ(keep.events, d.read); // everything read was consumed
+    EXPECT_EQ(ring.waits(), 0u);
+}
+
 // An idle ring: the reader sleeps in the wait (poll), it does not spin.
 TEST(DrainFollow, AnIdleFollowBlocks) {
     LiveRing ring;

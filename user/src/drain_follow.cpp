@@ -47,12 +47,13 @@ public:
                     EventBatch(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.count)));
             if (r.count == want) {
                 // More may be there.  A ring that never empties must not
-                // hide Ctrl-C: look at the signals between full reads too.
-                if (interrupt_.fired())
+                // hide Ctrl-C or the deadline: look between full reads too,
+                // with a grace of one wait for what the ring held then.
+                if (interrupt_.fired() || past_deadline(max_wait))
                     return;
                 continue;
             }
-            if (plan_.deadline && steady_clock::now() >= *plan_.deadline)
+            if (past_deadline(milliseconds(0)))
                 return;
             if (r.count) {
                 // Events are flowing: let some gather instead of sleeping
@@ -69,6 +70,10 @@ public:
     const ReadTally& tally() const { return tally_; }
 
 private:
+    bool past_deadline(milliseconds grace) const {
+        return plan_.deadline && steady_clock::now() >= *plan_.deadline + grace;
+    }
+
     bool nap() {
         if (plan_.nap)
             return plan_.nap(follow_nap);
