@@ -29,6 +29,17 @@ std::string usage_error(std::vector<const char*> args) {
 
 } // namespace
 
+// Boost's placeholder substitution never ended for such arguments.
+TEST(Cli, PlaceholdersInArgumentsEndInAUsageError) {
+    for (const char* arg : {"%value%", "%canonical_option%", "%option%", "%prefix%"}) {
+        std::string option = std::string("--").append(arg);
+        usage_error({"events", option.c_str()});
+        usage_error({option.c_str()});
+        usage_error({"stats", "--watch", arg});
+        usage_error({"events", "--limit", arg});
+    }
+}
+
 TEST(Cli, Commands) {
     EXPECT_EQ(parse({"info"}).command, Command::info);
     EXPECT_EQ(parse({"stats"}).command, Command::stats);
