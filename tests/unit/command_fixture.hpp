@@ -58,6 +58,17 @@ inline Run run(Monitor& m, std::vector<const char*> args) {
     return r;
 }
 
+// mpctl report ARGS rec.jsonl, where rec.jsonl holds recording.
+inline Run run_report(const std::string& recording, std::vector<const char*> args) {
+    args.insert(args.begin(), "report");
+    args.push_back("rec.jsonl");
+    auto options = parse(std::move(args));
+    std::istringstream in(recording);
+    Run r;
+    r.exit = mpctl::run_report(options, in, r.out, r.diag);
+    return r;
+}
+
 inline std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);

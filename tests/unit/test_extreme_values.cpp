@@ -51,16 +51,6 @@ std::vector<mpmon_event> replayed() {
     return read_event_lines(in);
 }
 
-Run report_of(const std::string& recording, std::vector<const char*> args) {
-    args.insert(args.begin(), "report");
-    args.push_back("crafted.jsonl");
-    auto options = parse(std::move(args));
-    std::istringstream in(recording);
-    Run r;
-    r.exit = run_report(options, in, r.out, r.diag);
-    return r;
-}
-
 } // namespace
 
 TEST(ExtremeValues, NegatedErrnoNamesOfAnyNegativeValue) {
@@ -134,15 +124,15 @@ TEST(ExtremeValues, ReportOfACraftedRecording) {
     ASSERT_EQ(rec.exit, Exit::ok);
     EXPECT_NE(rec.out.str().find(extreme_line()), std::string::npos) << rec.out.str();
 
-    auto j = nlohmann::json::parse(report_of(rec.out.str(), {"--json"}).out.str());
+    auto j = nlohmann::json::parse(run_report(rec.out.str(), {"--json"}).out.str());
     EXPECT_EQ(j["calls"], 1);
     EXPECT_EQ(j["errors"], 1);
     EXPECT_EQ(j["returns"]["other"], 1);
-    auto text = report_of(rec.out.str(), {}).out.str();
+    auto text = run_report(rec.out.str(), {}).out.str();
     EXPECT_NE(text.find("other 1"), std::string::npos) << text;
-    auto prom = report_of(rec.out.str(), {"--format", "prometheus"}).out.str();
+    auto prom = run_report(rec.out.str(), {"--format", "prometheus"}).out.str();
     EXPECT_NE(prom.find("mpmon_call_results_total{result=\"other\"} 1\n"), std::string::npos)
         << prom;
-    auto top = report_of(rec.out.str(), {"--view", "top"}).out.str();
+    auto top = run_report(rec.out.str(), {"--view", "top"}).out.str();
     EXPECT_NE(top.find("crafted[42]"), std::string::npos) << top;
 }

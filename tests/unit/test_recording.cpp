@@ -57,16 +57,6 @@ std::vector<mpmon_event> capture() {
     return read_event_lines(in);
 }
 
-Run report(const std::string& recording, std::vector<const char*> args) {
-    args.insert(args.begin(), "report");
-    args.push_back("rec.jsonl");
-    auto options = parse(std::move(args));
-    std::istringstream in(recording);
-    Run r;
-    r.exit = run_report(options, in, r.out, r.diag);
-    return r;
-}
-
 std::string usage_error(std::vector<const char*> args) {
     try {
         parse(std::move(args));
@@ -157,7 +147,7 @@ TEST(Record, ThenReportGivesTheSameCounters) {
     EXPECT_EQ(end["ring_dropped"], 0); // lost before recording started
     EXPECT_NE(rec.diag.str().find("recorded 42 events"), std::string::npos) << rec.diag.str();
 
-    auto rep = report(rec.out.str(), {"--json"});
+    auto rep = run_report(rec.out.str(), {"--json"});
     ASSERT_EQ(rep.exit, Exit::ok);
     EXPECT_EQ(rep.diag.str(), "");
     auto j = nlohmann::json::parse(rep.out.str());
@@ -168,12 +158,13 @@ TEST(Record, ThenReportGivesTheSameCounters) {
     EXPECT_EQ(j["recording"]["events"], 42);
     EXPECT_EQ(j["recording"]["complete"], true);
 
-    auto text = report(rec.out.str(), {}).out.str();
+    auto text = run_report(rec.out.str(), {}).out.str();
     EXPECT_EQ(text.rfind("recording rec.jsonl: 42 events over ", 0), 0u) << text;
     EXPECT_NE(text.find("(POWER8 (raw), hash MMU); 0 lost while recording"), std::string::npos)
         << text;
 
-    auto top = nlohmann::json::parse(report(rec.out.str(), {"--view", "top", "--json"}).out.str());
+    auto top =
+        nlohmann::json::parse(run_report(rec.out.str(), {"--view", "top", "--json"}).out.str());
     EXPECT_EQ(top["callers"][0]["comm"], "mpwork");
     EXPECT_EQ(top["callers"][0]["calls"], 42);
 }
@@ -220,11 +211,11 @@ TEST(Report, BigEndianRecordingReadsTheSame) {
     ev.latency_ns = 40000;
     ReplayMonitor m(power_info(true), {}, {ev, ev, move_event(6, "p7", 2, 0, -ENODEV)});
     auto rec = run(m, {"record", "-o", "-"});
-    auto j = nlohmann::json::parse(report(rec.out.str(), {"--json"}).out.str());
+    auto j = nlohmann::json::parse(run_report(rec.out.str(), {"--json"}).out.str());
     EXPECT_EQ(j["calls"], 3);
     EXPECT_EQ(j["page_status"]["node1"], 32);
     EXPECT_EQ(j["returns"]["ENODEV"], 1);
-    auto text = report(rec.out.str(), {}).out.str();
+    auto text = run_report(rec.out.str(), {}).out.str();
     EXPECT_NE(text.find("POWER7 (raw), hash MMU"), std::string::npos) << text;
 }
 
@@ -234,18 +225,18 @@ TEST(Report, CutShortOrDamagedRecordings) {
     auto l = lines(whole);
     // No end line: still read, with a warning.
     std::string cut = l[0] + "\n" + l[1] + "\n" + l[2] + "\n";
-    auto r = report(cut, {"--json"});
+    auto r = run_report(cut, {"--json"});
     EXPECT_EQ(nlohmann::json::parse(r.out.str())["calls"], 2);
     EXPECT_NE(r.diag.str().find("cut short"), std::string::npos) << r.diag.str();
     // Half a line at the end (killed while writing).
     auto half = l[0] + "\n" + l[1] + "\n" + l[2].substr(0, l[2].size() / 2);
-    r = report(half, {"--json"});
+    r = run_report(half, {"--json"});
     EXPECT_EQ(nlohmann::json::parse(r.out.str())["calls"], 1);
     EXPECT_NE(r.diag.str().find("half-written"), std::string::npos) << r.diag.str();
 
     auto error_of = [](const std::string& text) -> std::string {
         try {
-            report(text, {});
+            run_report(text, {});
         } catch (const Error& e) {
             EXPECT_EQ(e.code(), Exit::failure);
             return e.what();
@@ -281,7 +272,7 @@ TEST(Report, RecordingsOfRealRunsGiveTheKernelsCounters) {
         std::ifstream rec_in(entry.path());
         std::stringstream rec;
         rec << rec_in.rdbuf();
-        auto r = report(rec.str(), {"--json"});
+        auto r = run_report(rec.str(), {"--json"});
         EXPECT_EQ(r.diag.str(), "");
         auto mine = nlohmann::json::parse(r.out.str());
         std::ifstream st_in(entry.path().parent_path() / (cell + ".stats.json"));
@@ -481,7 +472,7 @@ TEST(HostileComm, EscapedInTextReplacedInJson) {
 
     ReplayMonitor rec_m(power_info(false), {}, {ev});
     auto rec = run(rec_m, {"record", "-o", "-"});
-    auto top = report(rec.out.str(), {"--view", "top"}).out.str();
+    auto top = run_report(rec.out.str(), {"--view", "top"}).out.str();
     EXPECT_EQ(top.find('\x1b'), std::string::npos) << top;
     EXPECT_NE(top.find(R"(a\x1b[2Jb\xef\xbf\xbd[7])"), std::string::npos) << top;
 }
@@ -494,11 +485,11 @@ TEST(Report, LostWhileRecordingFromTheEndLine) {
     auto end = nlohmann::json::parse(l.back());
     end["mpmon_recording_end"]["ring_dropped"] = 5;
     auto text = l[0] + "\n" + l[1] + "\n" + l[2] + "\n" + end.dump() + "\n";
-    auto j = nlohmann::json::parse(report(text, {"--json"}).out.str());
+    auto j = nlohmann::json::parse(run_report(text, {"--json"}).out.str());
     EXPECT_EQ(j["lost"]["ring_dropped"], 5);
     EXPECT_EQ(j["events_read"], 2);
-    EXPECT_NE(report(text, {}).out.str().find("; 5 lost while recording"), std::string::npos);
-    auto prom = report(text, {"--format", "prometheus"}).out.str();
+    EXPECT_NE(run_report(text, {}).out.str().find("; 5 lost while recording"), std::string::npos);
+    auto prom = run_report(text, {"--format", "prometheus"}).out.str();
     EXPECT_NE(prom.find("mpmon_ring_dropped_events_total 5\n"), std::string::npos);
     EXPECT_NE(prom.find("mpmon_events_read_total 2\n"), std::string::npos);
 }
