@@ -397,7 +397,7 @@ TEST(DrainFollow, ErrorsOfEitherSideEndIt) {
     LiveRing ring(100000);
     ring.produce(1000);
     int reads = 0;
-    struct FailOnThirdRead final : Monitor {
+    struct FailOnThirdRead final : RingOnlyMonitor {
         LiveRing& ring;
         int& reads;
         FailOnThirdRead(LiveRing& r, int& n) : ring(r), reads(n) {}
@@ -409,13 +409,6 @@ TEST(DrainFollow, ErrorsOfEitherSideEndIt) {
         Wait wait_events(milliseconds t, const Interrupt& i) override {
             return ring.wait_events(t, i);
         }
-        mpmon_info info() override { return {}; }
-        mpmon_stats stats() override { return {}; }
-        mpmon_stats stats_and_reset() override { return {}; }
-        void reset() override {}
-        void set_enabled(bool) override {}
-        void set_filter(const mpmon_filter&) override {}
-        mpmon_filter filter() override { return {}; }
     } failing(ring, reads);
     Keep keep;
     EXPECT_THROW(drain(failing, never, following(), std::ref(keep)), Error);
