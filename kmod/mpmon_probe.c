@@ -13,9 +13,8 @@
  * memory is only read with copy_from_user_nofault(), and the work per call
  * is bounded by max_status whatever count is.  The entry handler and the
  * kprobes may run from a trap that lockdep counts as NMI (an unoptimized
- * kprobe): they take no lock and read the clock with the NMI-safe
- * accessor.  Only the return handler, which runs in task context, takes
- * the ring's lock.
+ * kprobe): they take no lock and read only NMI-safe clocks.  Only the
+ * return handler, which runs in task context, takes the ring's lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +25,7 @@
 #include <linux/minmax.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/topology.h>
@@ -127,6 +127,8 @@ static bool mpmon_filter_match(void)
 	const struct mpmon_filter_rcu *fr;
 	bool match = true;
 
+	if (!rcu_access_pointer(mpmon_filter_cur))
+		return true;	/* no filter: the usual case, no read section */
 	rcu_read_lock();
 	fr = rcu_dereference(mpmon_filter_cur);
 	if (fr) {
@@ -208,6 +210,7 @@ static void mpmon_event_status(struct mpmon_event *ev, long start, int value,
 		if (i < MPMON_EVENT_NODES) {
 			if (i == ev->nr_node_pages) {
 				ev->node_pages[i].node = value;
+				ev->node_pages[i].pages = 0;
 				ev->nr_node_pages++;
 			}
 			ev->node_pages[i].pages += nr;
@@ -222,16 +225,25 @@ static void mpmon_event_status(struct mpmon_event *ev, long start, int value,
 	}
 }
 
-static void mpmon_event_clear_outcome(struct mpmon_event *ev)
+/*
+ * Start the outcome over: the accumulators mpmon_event_status() adds to.
+ * An event that will be kept also has the arrays they index cleared, so
+ * that nothing of an earlier count reaches user space; the counters read
+ * node_pages only up to nr_node_pages.
+ */
+static void mpmon_event_clear_outcome(struct mpmon_event *ev, bool record)
 {
 	ev->pages_written = 0;
+	ev->pages_truncated = 0;
 	ev->nr_node_pages = 0;
 	ev->node_overflow = 0;
 	ev->status_written = 0;
 	ev->flags &= ~MPMON_EV_NODE_OVERFLOW;
-	memset(ev->node_pages, 0, sizeof(ev->node_pages));
 	memset(ev->page_err, 0, sizeof(ev->page_err));
-	memset(ev->status, 0, sizeof(ev->status));
+	if (record) {
+		memset(ev->node_pages, 0, sizeof(ev->node_pages));
+		memset(ev->status, 0, sizeof(ev->status));
+	}
 }
 
 /*
@@ -345,26 +357,29 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->task = current;
 	c->status = args[4];
 	/*
-	 * An unoptimized kprobe runs its handlers from the int3 (x86) or
-	 * program-check trap, which lockdep counts as NMI: ktime_get_ns()
-	 * takes the timekeeper's seqcount, the fast accessor is NMI-safe
-	 * and reads the same CLOCK_MONOTONIC.
+	 * The latency is timed with the clock ftrace stamps its events with
+	 * by default (local_clock(): the timebase on POWER, the TSC on
+	 * x86_64), NMI-safe and cheap; CLOCK_MONOTONIC's accessor reads the
+	 * clocksource, which can be an MMIO device (HPET where the TSC is
+	 * unusable), and is read only for an event that is kept.
 	 */
-	c->t0 = ktime_get_mono_fast_ns();
+	c->t0 = local_clock();
 	/*
 	 * A call that starts while the ring is full (nobody reading: the
 	 * common case of mpmon loaded for its counters) will be dropped and
-	 * counted as such: only what the counters need is gathered for it,
-	 * and the forensic arrays, which nobody will see, are not zeroed.
+	 * counted as such: only the fields the counters read are set for
+	 * it, and the rest of the event, which nobody will see, is left as
+	 * it is.
 	 */
 	c->record = !mpmon_ring_full();
-	memset(ev, 0, offsetof(struct mpmon_event, pages));
-	if (c->record)
-		memset_startat(ev, 0, pages);
-	else
-		memset_startat(ev, 0, nr_forensic);
+	if (c->record) {
+		memset(ev, 0, sizeof(*ev));
+		ev->ts_ns = ktime_get_mono_fast_ns();
+	} else {
+		ev->flags = 0;
+		mpmon_event_clear_outcome(ev, false);
+	}
 	ev->size = sizeof(*ev);
-	ev->ts_ns = c->t0;
 	ev->target_pid = (int)args[0];
 	ev->count = args[1];
 	ev->mode = args[3] ? MPMON_MODE_MOVE : MPMON_MODE_QUERY;
@@ -390,11 +405,16 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct mpmon_call *c = (struct mpmon_call *)ri->data;
 	struct mpmon_event *ev = &c->ev;
+	u64 t1 = local_clock();
 	unsigned int i;
 	bool readback;
 
 	mpmon_inflight_del(c);
-	ev->latency_ns = ktime_get_mono_fast_ns() - c->t0;
+	/*
+	 * Where the scheduler clock is per CPU (an unsynchronised TSC), a
+	 * call that changed CPU may read a slightly earlier time at return.
+	 */
+	ev->latency_ns = t1 > c->t0 ? t1 - c->t0 : 0;
 	ev->ret = (long)regs_return_value(regs);
 
 	/*
@@ -405,12 +425,15 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	readback = ev->mode == MPMON_MODE_QUERY || ev->pages_written != ev->count;
 	if (readback && ev->ret == 0) {
-		mpmon_event_clear_outcome(ev);
+		if (ev->pages_written)
+			mpmon_event_clear_outcome(ev, c->record);
 		mpmon_status_readback(c);
 	}
 	ev->pages_not_written = ev->count - ev->pages_written -
 				ev->pages_truncated;
 
+	ev->flush_calls = 0;
+	ev->flush_pages = 0;
 	for (i = 0; ev->mode == MPMON_MODE_MOVE && i < MPMON_FLUSH_PROBES; i++) {
 		ev->flush_calls += c->flush_calls[i];
 		ev->flush_pages += c->flush_pages[i];

@@ -212,7 +212,7 @@ struct mpmon_event {
 	__u32 flags;		/* MPMON_EV_* */
 	__u64 seq;		/* numbers recorded calls: rising in ring order, a gap is a drop */
 	__u64 ts_ns;		/* CLOCK_MONOTONIC at entry */
-	__u64 latency_ns;	/* entry to return */
+	__u64 latency_ns;	/* entry to return, by the kernel's local_clock() */
 	__u32 cpu;		/* CPU at entry */
 	__s32 cpu_node;		/* that CPU's node */
 	__u32 tgid;
