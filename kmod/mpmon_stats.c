@@ -142,14 +142,20 @@ void mpmon_stats_account(const struct mpmon_call *c)
 	mpmon_flush_account(s, c);
 }
 
+/*
+ * From the probe handlers, in the calling task with preemption disabled,
+ * like mpmon_stats_account(): no other writer of this CPU's counters can
+ * interrupt them, so the plain per-CPU increment is enough (this_cpu_inc()
+ * masks interrupts around it on powerpc).
+ */
 void mpmon_stats_inc_filtered(void)
 {
-	this_cpu_inc(mpmon_pcpu->filtered);
+	__this_cpu_inc(mpmon_pcpu->filtered);
 }
 
 void mpmon_stats_inc_dropped(void)
 {
-	this_cpu_inc(mpmon_pcpu->ring_dropped);
+	__this_cpu_inc(mpmon_pcpu->ring_dropped);
 }
 
 void mpmon_stats_add_read(unsigned int n)
