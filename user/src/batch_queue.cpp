@@ -30,6 +30,21 @@ std::size_t BatchQueue::room(std::size_t max, std::optional<std::uint64_t> limit
     }
 }
 
+EventBatch BatchQueue::spare(std::size_t n) {
+    EventBatch batch;
+    {
+        std::lock_guard lock(mutex_);
+        spare_size_ = n;
+        if (!spares_.empty()) {
+            spare_events_ -= spares_.back().size();
+            batch = std::move(spares_.back());
+            spares_.pop_back();
+        }
+    }
+    batch.resize(n);
+    return batch;
+}
+
 void BatchQueue::push(EventBatch batch) {
     {
         std::lock_guard lock(mutex_);
@@ -61,12 +76,29 @@ std::optional<EventBatch> BatchQueue::pop() {
     return batch;
 }
 
-void BatchQueue::done(std::size_t n, std::uint64_t counted) {
+void BatchQueue::done(EventBatch batch, std::uint64_t counted) {
+    std::vector<EventBatch> unused;
     {
         std::lock_guard lock(mutex_);
-        held_ -= std::min(n, held_);
+        held_ -= std::min(batch.size(), held_);
         counted_ += counted;
+        // Only batches as spare() gives them, full (no memory beyond their
+        // events), and no more than the buffer holds besides the events held.
+        if (!stopped_ && spare_size_ > 0 && batch.size() == spare_size_ &&
+            batch.capacity() == spare_size_ && held_ + spare_events_ + batch.size() <= capacity_) {
+            spare_events_ += batch.size();
+            spares_.push_back(std::move(batch));
+        }
+        // Caught up: the reader is ahead of the ring, keep a few only.
+        while (batches_.empty() && spares_.size() > max_spares) {
+            spare_events_ -= spares_.back().size();
+            unused.push_back(std::move(spares_.back()));
+            spares_.pop_back();
+        }
     }
+    // What is not kept is freed before the reader is told there is room.
+    EventBatch().swap(batch);
+    unused.clear();
     reader_wakeup_.notify_one();
 }
 
@@ -75,6 +107,8 @@ void BatchQueue::stop() {
         std::lock_guard lock(mutex_);
         stopped_ = true;
         batches_.clear();
+        spares_.clear();
+        spare_events_ = 0;
         held_ = 0;
     }
     reader_wakeup_.notify_one();
@@ -94,6 +128,11 @@ std::size_t BatchQueue::held() const {
 std::size_t BatchQueue::peak() const {
     std::lock_guard lock(mutex_);
     return peak_;
+}
+
+std::size_t BatchQueue::spares() const {
+    std::lock_guard lock(mutex_);
+    return spares_.size();
 }
 
 } // namespace mpctl

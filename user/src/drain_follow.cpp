@@ -5,9 +5,12 @@
 #include "interrupt.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <limits>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace mpctl {
@@ -26,6 +29,17 @@ std::size_t capacity(std::uint64_t buffer_bytes) {
         std::clamp<std::uint64_t>(events, 1, std::numeric_limits<std::size_t>::max()));
 }
 
+// Raises the calling thread's priority by follow_reader_boost nice levels
+// if allowed (Linux: a thread's own nice value); else leaves it.
+void boost_this_thread() {
+    auto tid = static_cast<id_t>(::gettid());
+    errno = 0;
+    int nice = ::getpriority(PRIO_PROCESS, tid);
+    if (nice == -1 && errno != 0)
+        return;
+    (void)::setpriority(PRIO_PROCESS, tid, std::max(nice - follow_reader_boost, -20));
+}
+
 // The reader thread's loop: READ_EVENTS into the queue until Ctrl-C, the
 // deadline, the limit or the consumer's stop.
 class Reader {
@@ -34,17 +48,28 @@ public:
         : monitor_(monitor), interrupt_(interrupt), plan_(plan), queue_(queue) {}
 
     void run() {
-        std::vector<mpmon_event> buf(drain_batch);
+        boost_this_thread();
+        // Each read goes straight into a batch's storage, preferably one
+        // the consumer is done with: in a storm every read is full, and a
+        // copy into new memory per read (a fresh allocation, its pages
+        // faulted in) was as dear as the read itself, on the thread that
+        // must keep the ring from filling.
+        EventBatch buf = queue_.spare(drain_batch);
         while (true) {
             std::size_t want = queue_.room(buf.size(), plan_.limit);
             if (want == 0)
                 return;
             auto r = monitor_.read_events(std::span(buf.data(), want));
             tally_.add(r);
-            // A batch holds what was read, no more: memory as needed.
-            if (r.count)
+            if (r.count == buf.size()) {
+                // Full: handed over as it is.
+                queue_.push(std::move(buf));
+                buf = queue_.spare(drain_batch);
+            } else if (r.count) {
+                // A short batch holds what was read, no more: memory as needed.
                 queue_.push(
                     EventBatch(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.count)));
+            }
             if (r.count == want) {
                 // More may be there.  A ring that never empties must not
                 // hide Ctrl-C or the deadline: look between full reads too,
@@ -132,10 +157,8 @@ DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const 
         // read is consumed, also after Ctrl-C.
         while (auto batch = queue.pop()) {
             auto done = consume(*batch);
-            auto n = batch->size();
-            batch.reset(); // freed before the reader is told there is room
             result.counted += done.counted;
-            queue.done(n, done.counted);
+            queue.done(std::move(*batch), done.counted);
             if (done.stop) {
                 result.stopped = true;
                 break;
