@@ -9,15 +9,15 @@
  * number of readers each take every event exactly once.  A full ring drops
  * the new event and the caller counts it; the traced task never waits.
  *
- * Readers are serialised by a mutex and copy through a bounce buffer, since
- * copy_to_user() may fault and must not run under the spinlock.  An event
- * leaves the ring only once it has reached user space.
+ * Readers are serialised by a mutex and copy straight from the ring's slots
+ * to user space, outside the spinlock (copy_to_user() may fault): the slots
+ * between tail and head are not written until tail passes them, and tail
+ * moves, under the lock, only once their events have reached user space.
  */
 #include <linux/atomic.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -25,7 +25,8 @@
 
 #include "mpmon.h"
 
-#define MPMON_READ_BATCH 16U
+/* Events copied before tail moves: room for producers comes back soon. */
+#define MPMON_READ_RUN 256U
 
 static struct {
 	raw_spinlock_t lock;
@@ -118,53 +119,73 @@ wait_queue_head_t *mpmon_ring_waitq(void)
 	return &mpmon_ring.waitq;
 }
 
+/* Events to read: head is read under the lock, after the slots it covers. */
+static u64 mpmon_ring_unread(void)
+{
+	unsigned long flags;
+	u64 n;
+
+	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+	n = mpmon_ring.head - mpmon_ring.tail;
+	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+	return n;
+}
+
+/* Copy @n events from slot @pos on to @dst, @stride bytes apart. */
+static int mpmon_ring_copy_out(char __user *dst, u64 pos, u32 n, u32 stride)
+{
+	size_t part = min_t(size_t, stride, sizeof(struct mpmon_event));
+	u32 i;
+
+	/* The caller's layout is ours: the run of slots in one copy. */
+	if (stride == sizeof(struct mpmon_event))
+		return copy_to_user(dst, mpmon_ring_slot(pos),
+				    (size_t)n * stride) ? -EFAULT : 0;
+	for (i = 0; i < n; i++, dst += stride) {
+		if (copy_to_user(dst, mpmon_ring_slot(pos + i), part) ||
+		    (stride > part && clear_user(dst + part, stride - part)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
 /*
  * Copy up to @max events to @buf, @stride bytes apart (the caller's
  * sizeof(struct mpmon_event), at least the first version's): the part this
- * module knows is copied, the rest of each record zeroed.
+ * module knows is copied, the rest of each record zeroed.  Runs of slots
+ * up to the ring's end, each leaving the ring once copied.
  */
 int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
 		    u32 *count)
 {
-	size_t part = min_t(size_t, stride, sizeof(struct mpmon_event));
-	struct mpmon_event *bounce;
 	char __user *dst = (char __user *)buf;
 	unsigned long flags;
-	u32 done = 0, n, i;
+	u32 done = 0, n;
+	u64 pos;
 	int ret = 0;
 
-	bounce = kmalloc_array(MPMON_READ_BATCH, sizeof(*bounce), GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
 	mutex_lock(&mpmon_ring.read_mutex);
 	while (done < max) {
-		raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
-		n = min_t(u64, min(max - done, MPMON_READ_BATCH),
-			  mpmon_ring.head - mpmon_ring.tail);
-		for (i = 0; i < n; i++)
-			bounce[i] = *mpmon_ring_slot(mpmon_ring.tail + i);
-		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+		n = min_t(u64, max - done, mpmon_ring_unread());
 		if (!n)
 			break;
-		for (i = 0; i < n; i++, dst += stride) {
-			if (copy_to_user(dst, &bounce[i], part) ||
-			    (stride > part && clear_user(dst + part, stride - part))) {
-				ret = -EFAULT;
-				break;
-			}
-		}
-		raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
-		mpmon_ring.tail += i;
-		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
-		done += i;
+		/* tail moves only under read_mutex, which is held. */
+		pos = mpmon_ring.tail;
+		n = min3(n, MPMON_READ_RUN,
+			 (u32)(mpmon_ring.capacity - pos % mpmon_ring.capacity));
+		ret = mpmon_ring_copy_out(dst, pos, n, stride);
 		if (ret)
 			break;
+		raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+		mpmon_ring.tail += n;
+		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+		done += n;
+		dst += (size_t)n * stride;
 	}
 	mutex_unlock(&mpmon_ring.read_mutex);
-	kfree(bounce);
 	mpmon_stats_add_read(done);
 	*count = done;
-	/* Events already delivered count as read even if a later one faulted. */
+	/* Events already delivered count as read even if a later run faulted. */
 	return done ? 0 : ret;
 }
 
