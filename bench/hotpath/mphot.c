@@ -17,8 +17,13 @@
  *   256  the in-flight table since 16e2896: claim the first free slot of
  *        128 with cmpxchg(), release it with WRITE_ONCE(), atomic inc/dec
  *   512  ktime_get_mono_fast_ns() at entry and at return (since 16e2896)
+ *  1024  local_clock() at entry and at return (since 5111dea)
+ *  2048  copy_from_user_nofault() of status[0] at return only (what a
+ *        query costs when its event is dropped, since 19785a0)
  *
  * Bits 1 and 16 are mpmon before commit 16e2896, bits 512 and 256 after.
+ * A call whose event is dropped (the ring full) costs since 5111dea about
+ * 1024 + 2048 + 32 + 64.
  *
  * An experiment, not part of mpmon: tests/bench/hotpath-guest.sh loads it
  * once per bit and compares the ns/call of 1-page queries.  Build:
@@ -34,6 +39,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/topology.h>
@@ -99,6 +105,8 @@ static int mphot_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		c->t0 = ktime_get_ns();
 	if (work & 512)
 		c->t0 = ktime_get_mono_fast_ns();
+	if (work & 1024)
+		c->t0 = local_clock();
 	if (work & 256) {
 		unsigned int i;
 
@@ -159,7 +167,9 @@ static int mphot_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		sink += ktime_get_ns() - c->t0;
 	if (work & 512)
 		sink += ktime_get_mono_fast_ns() - c->t0;
-	if (work & 2) {
+	if (work & 1024)
+		sink += local_clock() - c->t0;
+	if (work & (2 | 2048)) {
 		if (!copy_from_user_nofault(st, (void __user *)c->status, sizeof(st)))
 			sink += st[0];
 	}
