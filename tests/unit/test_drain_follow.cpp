@@ -102,6 +102,25 @@ TEST(DrainFollow, InOrderAcrossManyBatches) {
     EXPECT_EQ(d.dropped, 0u);
 }
 
+// The default buffer, with the reserve of mapped batches the consumer
+// keeps for the reader, and buffers smaller than the reserve or than one
+// batch: the same events in the same order.
+TEST(DrainFollow, InOrderWithAnyBuffer) {
+    for (std::uint64_t buffer : {std::uint64_t{1}, std::uint64_t{300}, std::uint64_t{3000},
+                                 (default_buffer_mib << 20) / sizeof(mpmon_event)}) {
+        LiveRing ring(200000);
+        ring.produce(60000);
+        Keep keep;
+        auto d = drain(ring, never, following(static_cast<std::size_t>(buffer)), std::ref(keep));
+        EXPECT_EQ(d.read, 60000u) << buffer;
+        EXPECT_EQ(keep.events, 60000u) << buffer;
+        EXPECT_TRUE(keep.in_order) << buffer;
+        EXPECT_EQ(keep.gaps, 0u) << buffer;
+        for (auto n : keep.batches)
+            ASSERT_LE(n, std::min<std::uint64_t>(buffer, drain_batch)) << buffer;
+    }
+}
+
 // The reader stops reading while the queue holds the buffer's worth; what
 // it took out never runs more than that ahead of what was consumed.
 TEST(DrainFollow, TheReaderPausesWhenTheBufferIsFull) {

@@ -23,6 +23,14 @@ constexpr std::size_t drain_batch = 256;
 // --buffer), in MiB.
 constexpr std::uint64_t default_buffer_mib = 256;
 
+// While following: storage for this much raw events (in MiB) is kept
+// allocated, its pages written to, within --buffer, for the reader's next
+// reads, by a helper thread at the calling thread's priority that tops it
+// up once half of it is used: a reader that allocates and faults pages in
+// stalls, and in a storm the ring lasts only tens of milliseconds.  8 MiB
+// is about 140 ms of reads at 150,000 events/s.
+constexpr std::uint64_t follow_reserve_mib = 8;
+
 // While following, after a read that found some events but not a full
 // batch: the reader's pause before it reads again, so that while events
 // flow it is not asleep in poll() and the kernel need not wake it per event.

@@ -29,6 +29,11 @@ std::size_t capacity(std::uint64_t buffer_bytes) {
         std::clamp<std::uint64_t>(events, 1, std::numeric_limits<std::size_t>::max()));
 }
 
+// Batches of drain_batch events in follow_reserve_mib (the queue keeps no
+// more than --buffer allows).
+constexpr std::size_t reserve_batches =
+    (follow_reserve_mib << 20) / (drain_batch * sizeof(mpmon_event));
+
 // Raises the calling thread's priority by follow_reader_boost nice levels
 // if allowed (Linux: a thread's own nice value); else leaves it.
 void boost_this_thread() {
@@ -49,24 +54,33 @@ public:
 
     void run() {
         boost_this_thread();
-        // Each read goes straight into a batch's storage, preferably one
-        // the consumer is done with: in a storm every read is full, and a
-        // copy into new memory per read (a fresh allocation, its pages
-        // faulted in) was as dear as the read itself, on the thread that
-        // must keep the ring from filling.
-        EventBatch buf = queue_.spare(drain_batch);
+        // Each read goes straight into a batch's storage, from the queue's
+        // pool (batches the consumer is done with, and the reserve it keeps
+        // mapped): in a storm every read is full, and a copy into new
+        // memory per read (a fresh allocation, its pages faulted in) was as
+        // dear as the read itself, on the thread that must keep the ring
+        // from filling.
+        EventBatch buf = queue_.spare();
         while (true) {
             std::size_t want = queue_.room(buf.size(), plan_.limit);
             if (want == 0)
                 return;
             auto r = monitor_.read_events(std::span(buf.data(), want));
             tally_.add(r);
-            if (r.count == buf.size()) {
-                // Full: handed over as it is.
+            if (r.count == buf.size() || (r.count > 0 && want == buf.size() &&
+                                          (r.count >= buf.size() / 2 || queue_.roomy()))) {
+                // Full; or, where the room was for all of it, at least half
+                // full or the buffer at most half used: handed over as it
+                // is (the queue counts its storage), no memory allocated
+                // here (an allocation on this thread may wait for page
+                // faults, or for the consumer holding malloc's lock).
+                buf.resize(r.count);
                 queue_.push(std::move(buf));
-                buf = queue_.spare(drain_batch);
+                buf = queue_.spare();
             } else if (r.count) {
-                // A short batch holds what was read, no more: memory as needed.
+                // A short batch holds what was read, no more: memory as
+                // needed, so that a nearly full buffer holds events, not
+                // storage for them.
                 queue_.push(
                     EventBatch(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.count)));
             }
@@ -144,14 +158,41 @@ private:
     std::thread thread_;
 };
 
+// Keeps the queue's reserve on a thread of its own, at the calling
+// thread's priority: the page faults of new storage (most of the memory
+// of a queue that grows in a storm) neither delay the reader nor take the
+// formatting thread's time.  The destructor stops the queue and joins it.
+class ReserveThread {
+public:
+    explicit ReserveThread(BatchQueue& queue)
+        : queue_(queue), thread_([&queue] {
+              try {
+                  queue.keep_reserve();
+              } catch (...) {
+                  // The reserve is an optimisation: the reader allocates.
+              }
+          }) {}
+    ~ReserveThread() {
+        queue_.stop();
+        thread_.join();
+    }
+    ReserveThread(const ReserveThread&) = delete;
+    ReserveThread& operator=(const ReserveThread&) = delete;
+
+private:
+    BatchQueue& queue_;
+    std::thread thread_;
+};
+
 } // namespace
 
 DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const DrainPlan& plan,
                             const BatchConsumer& consume) {
-    BatchQueue queue(capacity(plan.buffer_bytes));
+    BatchQueue queue(capacity(plan.buffer_bytes), drain_batch, reserve_batches);
     Reader reader(monitor, interrupt, plan, queue);
     DrainResult result;
     {
+        ReserveThread reserve(queue);
         ReaderThread thread(reader, queue);
         // Until the reader closes the queue and it is empty: everything it
         // read is consumed, also after Ctrl-C.
