@@ -87,7 +87,10 @@ EventBatch BatchQueue::spare() {
                 refill_wakeup_.notify_one();
             return batch;
         }
-        ++fallbacks_;
+        if (++fallbacks_ == reserve_trigger) {
+            lock.unlock();
+            refill_wakeup_.notify_one(); // the helper starts its work
+        }
     }
     // Not zero-filled: the read writes it, faulting its pages in.
     return EventBatch(batch_);
@@ -200,7 +203,8 @@ void BatchQueue::keep_reserve() {
             // wakeup per read (woken per read, the helper took the storm's
             // time: POWER9 guest, 90,000-100,000 calls/s instead of
             // 112,000-125,000).
-            refill_wakeup_.wait(lock, [this] { return stopped_ || low(); });
+            refill_wakeup_.wait(
+                lock, [this] { return stopped_ || (fallbacks_ >= reserve_trigger && low()); });
             if (stopped_)
                 return;
         }
