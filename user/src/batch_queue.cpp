@@ -87,10 +87,7 @@ EventBatch BatchQueue::spare() {
                 refill_wakeup_.notify_one();
             return batch;
         }
-        if (++fallbacks_ == reserve_trigger) {
-            lock.unlock();
-            refill_wakeup_.notify_one(); // the helper starts its work
-        }
+        ++fallbacks_;
     }
     // Not zero-filled: the read writes it, faulting its pages in.
     return EventBatch(batch_);
@@ -203,8 +200,7 @@ void BatchQueue::keep_reserve() {
             // wakeup per read (woken per read, the helper took the storm's
             // time: POWER9 guest, 90,000-100,000 calls/s instead of
             // 112,000-125,000).
-            refill_wakeup_.wait(
-                lock, [this] { return stopped_ || (fallbacks_ >= reserve_trigger && low()); });
+            refill_wakeup_.wait(lock, [this] { return stopped_ || low(); });
             if (stopped_)
                 return;
         }

@@ -92,9 +92,7 @@ public:
     void refill();
     // Helper thread: refill() whenever the pool is down to half the
     // reserve (batches come in runs, not one wakeup per read) and one more
-    // batch fits, until stop(); but only once the reader has had to
-    // allocate for itself reserve_trigger times: a follower whose consumer
-    // keeps up recycles a few batches and never needs the reserve's memory.
+    // batch fits, until stop().
     void keep_reserve();
     // Consumer: wants no more (its output went away, or it failed): room()
     // returns 0 from now on and the batches still queued are dropped.
@@ -115,8 +113,6 @@ public:
     // (the queue is empty), whatever the reserve: enough that a reader that
     // keeps up allocates nothing.
     static constexpr std::size_t max_spares = 4;
-    // spare() calls that allocate before keep_reserve() starts its work.
-    static constexpr std::uint64_t reserve_trigger = 4;
 
 private:
     const std::size_t capacity_;
