@@ -133,51 +133,19 @@ private:
     ReadTally tally_;
 };
 
-// Runs a Reader on a thread of its own; the destructor stops the queue
-// (the reader returns at its next room() or wait) and joins it.
-class ReaderThread {
+// Runs one of the queue's workers (the reader, the reserve) on a thread of
+// its own; the destructor stops the queue (the worker returns at its next
+// wait) and joins it.
+class QueueThread {
 public:
-    ReaderThread(Reader& reader, BatchQueue& queue)
-        : queue_(queue), thread_([&reader, &queue] {
-              try {
-                  reader.run();
-                  queue.close();
-              } catch (...) {
-                  queue.close(std::current_exception());
-              }
-          }) {}
-    ~ReaderThread() {
+    template <typename Work>
+    QueueThread(BatchQueue& queue, Work work) : queue_(queue), thread_(std::move(work)) {}
+    ~QueueThread() {
         queue_.stop();
         thread_.join();
     }
-    ReaderThread(const ReaderThread&) = delete;
-    ReaderThread& operator=(const ReaderThread&) = delete;
-
-private:
-    BatchQueue& queue_;
-    std::thread thread_;
-};
-
-// Keeps the queue's reserve on a thread of its own, at the calling
-// thread's priority: the page faults of new storage (most of the memory
-// of a queue that grows in a storm) neither delay the reader nor take the
-// formatting thread's time.  The destructor stops the queue and joins it.
-class ReserveThread {
-public:
-    explicit ReserveThread(BatchQueue& queue)
-        : queue_(queue), thread_([&queue] {
-              try {
-                  queue.keep_reserve();
-              } catch (...) {
-                  // The reserve is an optimisation: the reader allocates.
-              }
-          }) {}
-    ~ReserveThread() {
-        queue_.stop();
-        thread_.join();
-    }
-    ReserveThread(const ReserveThread&) = delete;
-    ReserveThread& operator=(const ReserveThread&) = delete;
+    QueueThread(const QueueThread&) = delete;
+    QueueThread& operator=(const QueueThread&) = delete;
 
 private:
     BatchQueue& queue_;
@@ -192,8 +160,25 @@ DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const 
     Reader reader(monitor, interrupt, plan, queue);
     DrainResult result;
     {
-        ReserveThread reserve(queue);
-        ReaderThread thread(reader, queue);
+        // The reserve, at the calling thread's priority: the page faults
+        // of new storage (most of the memory of a queue that grows in a
+        // storm) neither delay the reader nor take the formatting thread's
+        // time.
+        QueueThread reserve(queue, [&queue] {
+            try {
+                queue.keep_reserve();
+            } catch (...) {
+                // The reserve is an optimisation: the reader allocates.
+            }
+        });
+        QueueThread reading(queue, [&reader, &queue] {
+            try {
+                reader.run();
+                queue.close();
+            } catch (...) {
+                queue.close(std::current_exception());
+            }
+        });
         // Until the reader closes the queue and it is empty: everything it
         // read is consumed, also after Ctrl-C.
         while (auto batch = queue.pop()) {
