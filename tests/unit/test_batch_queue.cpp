@@ -22,6 +22,14 @@ EventBatch batch(std::size_t n, std::uint64_t first_seq = 0) {
     return b;
 }
 
+// The reader pushes n full batches, the consumer finishes all but the last.
+void push_and_consume_all_but_one(BatchQueue& q, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        q.push(batch(256, i * 256));
+    for (std::size_t i = 0; i + 1 < n; ++i)
+        q.done(*q.pop(), 256);
+}
+
 // Waits (up to 10 s) until pred holds.
 template <typename P> bool eventually(P pred) {
     auto end = std::chrono::steady_clock::now() + 10s;
@@ -320,10 +328,7 @@ TEST(BatchQueue, AHelperStaysWithinTheBuffer) {
 TEST(BatchQueue, ACaughtUpConsumerKeepsTheReserve) {
     BatchQueue q(100000, 256, 6);
     constexpr std::size_t n = 10;
-    for (std::size_t i = 0; i < n; ++i)
-        q.push(batch(256, i * 256));
-    for (std::size_t i = 0; i + 1 < n; ++i)
-        q.done(*q.pop(), 256);
+    push_and_consume_all_but_one(q, n);
     EXPECT_EQ(q.spares(), n - 1);
     q.done(*q.pop(), 256);
     EXPECT_EQ(q.spares(), 6u);
@@ -368,10 +373,7 @@ TEST(BatchQueue, ACaughtUpConsumerKeepsAFewSpares) {
     BatchQueue q(100000, 256, 0);
     EXPECT_EQ(q.spare().size(), 256u);
     constexpr std::size_t n = BatchQueue::max_spares + 5;
-    for (std::size_t i = 0; i < n; ++i)
-        q.push(batch(256, i * 256));
-    for (std::size_t i = 0; i + 1 < n; ++i)
-        q.done(*q.pop(), 256);
+    push_and_consume_all_but_one(q, n);
     EXPECT_EQ(q.spares(), n - 1);
     // The last one: the queue is empty, the reader ahead of the ring.
     q.done(*q.pop(), 256);
