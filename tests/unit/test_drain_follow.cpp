@@ -8,6 +8,7 @@
 #include "error.hpp"
 #include "interrupt.hpp"
 #include "live_ring.hpp"
+#include "local_memory.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -343,6 +344,32 @@ TEST(DrainFollow, AnIdleFollowBlocks) {
     // 300 ms: one read, one wait that took all of it, one read, the end.
     EXPECT_LE(ring.reads(), 3u);
     EXPECT_LE(ring.waits(), 3u);
+}
+
+// Every thread of the drain allocates under an explicit memory policy
+// while it runs (the kernel's NUMA balancing leaves such memory alone),
+// and the caller's default policy is back afterwards.
+TEST(DrainFollow, RunsOutsideNumaBalancing) {
+    ASSERT_TRUE(LocalMemory::thread_has_default_policy());
+    LiveRing ring;
+    ring.produce(3 * drain_batch);
+    std::atomic<int> reader_default{-1};
+    ring.on_wait([&](milliseconds, bool readable) {
+        reader_default = LocalMemory::thread_has_default_policy() ? 1 : 0;
+        return readable ? Wait::readable : Wait::interrupted;
+    });
+    std::vector<bool> consumer_default;
+    Keep keep;
+    keep.after = [&](Keep&) {
+        consumer_default.push_back(LocalMemory::thread_has_default_policy());
+    };
+    auto d = drain(ring, never, following(), std::ref(keep));
+    EXPECT_EQ(d.read, 3 * drain_batch);
+    EXPECT_EQ(reader_default, 0);
+    ASSERT_FALSE(consumer_default.empty());
+    for (bool b : consumer_default)
+        EXPECT_FALSE(b);
+    EXPECT_TRUE(LocalMemory::thread_has_default_policy());
 }
 
 // Ctrl-C (a real signal, through the signalfd the reader thread polls)

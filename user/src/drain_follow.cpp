@@ -3,6 +3,7 @@
 
 #include "batch_queue.hpp"
 #include "interrupt.hpp"
+#include "local_memory.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -156,6 +157,8 @@ private:
 
 DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const DrainPlan& plan,
                             const BatchConsumer& consume) {
+    // Before the queue's storage is allocated and its threads start.
+    LocalMemory local_memory;
     BatchQueue queue(capacity(plan.buffer_bytes), drain_batch, reserve_batches);
     Reader reader(monitor, interrupt, plan, queue);
     DrainResult result;
