@@ -110,6 +110,25 @@ TEST(BatchQueue, TheLimitCountsWhatIsHeldAsCounted) {
     EXPECT_EQ(q.room(256, limit), 0u);
 }
 
+// Events the reader read and has not pushed yet take room and count
+// toward the limit; where they fill either, room() returns 0 at once
+// instead of waiting for the consumer: they are to be pushed first.
+TEST(BatchQueue, TheReadersPendingEventsTakeRoomAndCount) {
+    BatchQueue q(600, 256, 0);
+    q.push(batch(256));
+    EXPECT_EQ(q.room(256, std::nullopt, 200), 144u);
+    EXPECT_EQ(q.room(256, std::nullopt, 344), 0u); // full: no wait
+    std::optional<std::uint64_t> limit = 300;
+    EXPECT_EQ(q.room(256, limit, 30), 14u);
+    EXPECT_EQ(q.room(256, limit, 44), 0u); // the limit: no wait
+    // Without pending events, a full buffer still waits.
+    q.push(batch(344));
+    auto full = std::async(std::launch::async, [&q] { return q.room(256, std::nullopt); });
+    EXPECT_TRUE(blocks(full));
+    q.done(*q.pop(), 256);
+    EXPECT_EQ(full.get(), 256u);
+}
+
 TEST(BatchQueue, StopReleasesBothSides) {
     BatchQueue q(5, 256, 0);
     q.push(batch(5));

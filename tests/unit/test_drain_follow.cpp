@@ -242,6 +242,49 @@ TEST(DrainFollow, NapsWhileEventsFlowAndWaitsOnlyWhenTheRingIsEmpty) {
     EXPECT_TRUE(keep.in_order);
 }
 
+// While events flow, short reads fill one batch (none is copied on the
+// reader's thread): the consumer gets whole batches, and the rest once a
+// read finds the ring empty.
+TEST(DrainFollow, ShortReadsFillWholeBatches) {
+    LiveRing ring;
+    ring.supply(100, 20); // 20 reads find 100 new events each
+    CountNaps naps;
+    auto plan = following(drain_batch * 64);
+    plan.nap = naps.nap();
+    Keep keep;
+    auto d = drain(ring, never, plan, std::ref(keep));
+    EXPECT_EQ(d.read, 2000u);
+    EXPECT_TRUE(keep.in_order);
+    ASSERT_EQ(keep.batches.size(), 2000 / drain_batch + 1);
+    for (std::size_t i = 0; i + 1 < keep.batches.size(); ++i)
+        EXPECT_EQ(keep.batches[i], drain_batch) << i;
+    EXPECT_EQ(keep.batches.back(), 2000 % drain_batch);
+}
+
+// At a trickle that never empties the ring, what was read reaches the
+// consumer no later than follow_hand_over after the first of it.
+TEST(DrainFollow, ATrickleIsHandedOverWithinTheHandOverTime) {
+    LiveRing ring;
+    constexpr std::uint64_t reads = 150;
+    ring.supply(1, reads); // 1 new event per read, 1 ms apart at least
+    auto plan = following();
+    plan.nap = [](milliseconds d) {
+        std::this_thread::sleep_for(d);
+        return true;
+    };
+    std::vector<steady_clock::time_point> arrivals;
+    Keep keep;
+    keep.after = [&](Keep&) { arrivals.push_back(steady_clock::now()); };
+    auto start = steady_clock::now();
+    auto d = drain(ring, never, plan, std::ref(keep));
+    EXPECT_EQ(d.read, reads);
+    EXPECT_TRUE(keep.in_order);
+    // The reads take 150 ms at least: the first batch went before the end.
+    ASSERT_GE(keep.batches.size(), 2u);
+    EXPECT_LT(keep.batches.front(), reads);
+    EXPECT_GE(arrivals.front() - start, follow_hand_over);
+}
+
 // Full batches neither nap nor wait.
 TEST(DrainFollow, FullBatchesAreReadBackToBack) {
     LiveRing ring;

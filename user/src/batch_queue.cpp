@@ -50,25 +50,27 @@ bool BatchQueue::low() const {
     return pool_.size() <= reserve_ / 2 && wants_refill();
 }
 
-std::size_t BatchQueue::room(std::size_t max, std::optional<std::uint64_t> limit) {
+std::size_t BatchQueue::room(std::size_t max, std::optional<std::uint64_t> limit,
+                             std::size_t pending) {
     std::unique_lock lock(mutex_);
     while (true) {
         if (stopped_)
             return 0;
         // The pool is storage for events to come: room for the events it
         // can hold is taken by it (the reader reads into it, it shrinks).
-        std::size_t used = held_ + pool_.size() * batch_;
+        std::size_t used = held_ + pool_.size() * batch_ + pending;
         std::size_t n = std::min(max, capacity_ - std::min(used, capacity_));
         if (limit) {
             // Every event handed over may still count: the limit leaves room
             // for what is neither counted nor held.
-            std::uint64_t promised = counted_ + events_;
+            std::uint64_t promised = counted_ + events_ + pending;
             std::uint64_t left = *limit > promised ? *limit - promised : 0;
             n = static_cast<std::size_t>(std::min<std::uint64_t>(n, left));
             if (n == 0 && held_ == 0)
                 return 0; // the limit is counted
         }
-        if (n > 0 || max == 0)
+        // What the reader holds is pushed before it waits for room.
+        if (n > 0 || max == 0 || pending > 0)
             return n;
         // Full, or the limit waits for the consumer's counts.
         reader_wakeup_.wait(lock);

@@ -56,8 +56,12 @@ public:
     // Reader: waits until it may take events out of the ring and returns
     // how many, at most max: the room left in the queue and, with a limit,
     // what the consumer may still count if every event handed over counts.
-    // 0: read no more (the consumer stopped, or counted the limit).
-    std::size_t room(std::size_t max, std::optional<std::uint64_t> limit);
+    // `pending`: events the reader read and has not pushed yet; they take
+    // room and count toward the limit like events held, and with pending
+    // events it returns 0 instead of waiting: push them first.  Without
+    // pending events, 0: read no more (the consumer stopped, or counted
+    // the limit).
+    std::size_t room(std::size_t max, std::optional<std::uint64_t> limit, std::size_t pending = 0);
     // Reader: storage for the next read, batch events long: from the pool
     // if it has any (mapped, written to), else newly allocated (its pages
     // are faulted in by the read).

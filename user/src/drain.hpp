@@ -36,6 +36,13 @@ constexpr std::uint64_t follow_reserve_mib = 8;
 // flow it is not asleep in poll() and the kernel need not wake it per event.
 constexpr std::chrono::milliseconds follow_nap(1);
 
+// While following: events read that do not fill a batch yet are handed
+// over to the consumer once a read finds the ring empty, or once the first
+// of them was read this long ago, whichever comes first.  In a storm the reader fills whole
+// batches (no short batch to copy on its thread); at a trickle the output
+// lags by this much at most.
+constexpr std::chrono::milliseconds follow_hand_over(100);
+
 // While following: how many nice levels the reader thread asks to run
 // above the calling thread (it needs CAP_SYS_NICE; without, it stays
 // level).  In a storm the reader reads back to back and competes for the
@@ -84,7 +91,8 @@ struct DrainResult {
 // Called on the calling thread, in the order of the ring; a batch never
 // holds more events than the limit leaves room for.  Without follow, once
 // per READ_EVENTS, also with an empty batch; while following, once per
-// READ_EVENTS that returned events.  Every event taken out of the ring is
+// batch the reader hands over (the events of one or more READ_EVENTS, see
+// follow_hand_over).  Every event taken out of the ring is
 // passed on (also at Ctrl-C, SIGTERM or the deadline: the queued batches
 // first, then the drain returns), unless the consumer stops it.
 using BatchConsumer = std::function<Consumed(std::span<const mpmon_event> batch)>;

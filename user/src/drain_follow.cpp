@@ -46,7 +46,7 @@ void boost_this_thread() {
     (void)::setpriority(PRIO_PROCESS, tid, std::max(nice - follow_reader_boost, -20));
 }
 
-// The reader thread's loop: READ_EVENTS into the queue until Ctrl-C, the
+// The reader thread: READ_EVENTS into the queue until Ctrl-C, the
 // deadline, the limit or the consumer's stop.
 class Reader {
 public:
@@ -61,30 +61,45 @@ public:
         // memory per read (a fresh allocation, its pages faulted in) was as
         // dear as the read itself, on the thread that must keep the ring
         // from filling.
-        EventBatch buf = queue_.spare();
-        while (true) {
-            std::size_t want = queue_.room(buf.size(), plan_.limit);
-            if (want == 0)
-                return;
-            auto r = monitor_.read_events(std::span(buf.data(), want));
-            tally_.add(r);
-            if (r.count == buf.size() || (r.count > 0 && want == buf.size() &&
-                                          (r.count >= buf.size() / 2 || queue_.roomy()))) {
-                // Full; or, where the room was for all of it, at least half
-                // full or the buffer at most half used: handed over as it
-                // is (the queue counts its storage), no memory allocated
-                // here (an allocation on this thread may wait for page
-                // faults, or for the consumer holding malloc's lock).
-                buf.resize(r.count);
-                queue_.push(std::move(buf));
-                buf = queue_.spare();
-            } else if (r.count) {
-                // A short batch holds what was read, no more: memory as
-                // needed, so that a nearly full buffer holds events, not
-                // storage for them.
-                queue_.push(
-                    EventBatch(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.count)));
+        buf_ = queue_.spare();
+        try {
+            follow();
+        } catch (...) {
+            // What was read reaches the consumer before the error.
+            try {
+                hand_over();
+            } catch (...) {
             }
+            throw;
+        }
+        hand_over();
+    }
+
+    const ReadTally& tally() const { return tally_; }
+
+private:
+    // Reads until Ctrl-C, the deadline, the limit or the consumer's stop;
+    // what it read and did not hand over is in buf_.
+    void follow() {
+        while (true) {
+            std::size_t space = buf_.size() - filled_;
+            std::size_t want = queue_.room(space, plan_.limit, filled_);
+            if (want == 0) {
+                if (filled_ == 0)
+                    return;
+                hand_over(); // first, then room again
+                continue;
+            }
+            // Whether the whole storage fits in the buffer, so that a batch
+            // far from full may be handed over in it.
+            whole_fits_ = want == space;
+            auto r = monitor_.read_events(std::span(buf_.data() + filled_, want));
+            tally_.add(r);
+            if (r.count > 0 && filled_ == 0)
+                first_read_ = steady_clock::now();
+            filled_ += r.count;
+            if (filled_ == buf_.size())
+                hand_over();
             if (r.count == want) {
                 // More may be there.  A ring that never empties must not
                 // hide Ctrl-C or the deadline: look between full reads too,
@@ -93,6 +108,13 @@ public:
                     return;
                 continue;
             }
+            // The ring is empty.  While events flow, the batch fills over
+            // several reads (a short batch handed over was copied to its
+            // size, and that allocation, on this thread, stalled it for
+            // tens of milliseconds in a storm); it waits no longer than
+            // follow_hand_over for the rest.
+            if (r.count == 0 || steady_clock::now() - first_read_ >= follow_hand_over)
+                hand_over();
             if (past_deadline(milliseconds(0)))
                 return;
             if (r.count) {
@@ -107,9 +129,30 @@ public:
         }
     }
 
-    const ReadTally& tally() const { return tally_; }
+    // Pushes the events read into buf_, if any.
+    void hand_over() {
+        if (filled_ == 0)
+            return;
+        if (filled_ == buf_.size() ||
+            (whole_fits_ && (filled_ >= buf_.size() / 2 || queue_.roomy()))) {
+            // Full; or, where the buffer has room for all of its storage, at
+            // least half full or the buffer at most half used: handed over
+            // as it is (the queue counts its storage), no memory allocated
+            // here (an allocation on this thread may wait for page faults,
+            // or for another thread holding malloc's lock).
+            buf_.resize(filled_);
+            queue_.push(std::move(buf_));
+            buf_ = queue_.spare();
+        } else {
+            // A short batch holds what was read, no more: memory as needed,
+            // so that a nearly full buffer holds events, not storage for
+            // them.
+            queue_.push(
+                EventBatch(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(filled_)));
+        }
+        filled_ = 0;
+    }
 
-private:
     bool past_deadline(milliseconds grace) const {
         return plan_.deadline && steady_clock::now() >= *plan_.deadline + grace;
     }
@@ -132,6 +175,10 @@ private:
     const DrainPlan& plan_;
     BatchQueue& queue_;
     ReadTally tally_;
+    EventBatch buf_;                        // storage the reader reads into
+    std::size_t filled_ = 0;                // events in it, not handed over yet
+    bool whole_fits_ = false;               // the last room() had room for all of buf_
+    steady_clock::time_point first_read_{}; // when the first of them was read
 };
 
 // Runs one of the queue's workers (the reader, the reserve) on a thread of
