@@ -25,8 +25,8 @@ constexpr std::uint64_t default_buffer_mib = 256;
 
 // While following: storage for this much raw events (in MiB) is kept
 // allocated, its pages written to, within --buffer, for the reader's next
-// reads, by a helper thread at the calling thread's priority that tops it
-// up once half of it is used: a reader that allocates and faults pages in
+// reads, by a helper thread at the reader's priority that tops it up
+// once half of it is used: a reader that allocates and faults pages in
 // stalls, and in a storm the ring lasts only tens of milliseconds.  8 MiB
 // is about 140 ms of reads at 150,000 events/s.
 constexpr std::uint64_t follow_reserve_mib = 8;
@@ -37,18 +37,18 @@ constexpr std::uint64_t follow_reserve_mib = 8;
 constexpr std::chrono::milliseconds follow_nap(1);
 
 // While following: events read that do not fill a batch yet are handed
-// over to the consumer once a read finds the ring empty, or once the first
-// of them was read this long ago, whichever comes first.  In a storm the reader fills whole
-// batches (no short batch to copy on its thread); at a trickle the output
-// lags by this much at most.
+// over to the consumer once a read finds the ring empty, or once the
+// first of them was read this long ago, whichever comes first.  In a
+// storm the reader fills whole batches (no short batch to copy on its
+// thread); at a trickle the output lags by this much at most.
 constexpr std::chrono::milliseconds follow_hand_over(100);
 
-// While following: how many nice levels the reader thread asks to run
-// above the calling thread (it needs CAP_SYS_NICE; without, it stays
-// level).  In a storm the reader reads back to back and competes for the
-// CPU with the formatting thread and the traced callers, and a reader left
-// waiting longer than the ring lasts (4,096 events: 20-30 ms at 150,000-
-// 200,000 calls/s) loses events; the formatting thread has the buffer.
+// While following: how many nice levels the reader thread, and the
+// thread that keeps its reserve, ask to run above the calling thread (it
+// needs CAP_SYS_NICE; without, they stay level).  In a storm the reader reads back to back and
+// competes for the CPU with the formatting thread and the traced callers, and a reader left waiting
+// longer than the ring lasts (4,096 events: 20-30 ms at 150,000- 200,000 calls/s) loses events; the
+// formatting thread has the buffer.
 constexpr int follow_reader_boost = 10;
 
 // Sleeps for the given time unless interrupted; false if interrupted.
