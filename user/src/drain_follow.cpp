@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace mpctl {
@@ -131,26 +132,26 @@ private:
 
     // Pushes the events read into buf_, if any.
     void hand_over() {
-        if (filled_ == 0)
+        // Zeroed first: a push or spare() that throws leaves nothing to
+        // hand over twice (buf_ may have been moved from).
+        auto n = std::exchange(filled_, 0);
+        if (n == 0)
             return;
-        if (filled_ == buf_.size() ||
-            (whole_fits_ && (filled_ >= buf_.size() / 2 || queue_.roomy()))) {
+        if (n == buf_.size() || (whole_fits_ && (n >= buf_.size() / 2 || queue_.roomy()))) {
             // Full; or, where the buffer has room for all of its storage, at
             // least half full or the buffer at most half used: handed over
             // as it is (the queue counts its storage), no memory allocated
             // here (an allocation on this thread may wait for page faults,
             // or for another thread holding malloc's lock).
-            buf_.resize(filled_);
+            buf_.resize(n);
             queue_.push(std::move(buf_));
             buf_ = queue_.spare();
         } else {
             // A short batch holds what was read, no more: memory as needed,
             // so that a nearly full buffer holds events, not storage for
             // them.
-            queue_.push(
-                EventBatch(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(filled_)));
+            queue_.push(EventBatch(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(n)));
         }
-        filled_ = 0;
     }
 
     bool past_deadline(milliseconds grace) const {
