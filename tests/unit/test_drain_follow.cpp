@@ -503,6 +503,19 @@ TEST(DrainFollow, ErrorsOfEitherSideEndIt) {
     EXPECT_THROW(drain(failing, never, following(), std::ref(keep)), Error);
     EXPECT_EQ(keep.events, 2 * drain_batch);
 
+    // Short reads not handed over yet reach the consumer before the error.
+    LiveRing trickle(100000);
+    trickle.supply(100);
+    reads = 0;
+    FailOnThirdRead failing_short(trickle, reads);
+    auto plan = following();
+    CountNaps naps;
+    plan.nap = naps.nap();
+    Keep short_keep;
+    EXPECT_THROW(drain(failing_short, never, plan, std::ref(short_keep)), Error);
+    EXPECT_EQ(short_keep.events, 200u);
+    EXPECT_TRUE(short_keep.in_order);
+
     LiveRing storm(100000);
     storm.supply(drain_batch);
     EXPECT_THROW(drain(storm, never, following(),
