@@ -45,10 +45,11 @@ constexpr std::chrono::milliseconds follow_hand_over(100);
 
 // While following: how many nice levels the reader thread, and the
 // thread that keeps its reserve, ask to run above the calling thread (it
-// needs CAP_SYS_NICE; without, they stay level).  In a storm the reader reads back to back and
-// competes for the CPU with the formatting thread and the traced callers, and a reader left waiting
-// longer than the ring lasts (4,096 events: 20-30 ms at 150,000- 200,000 calls/s) loses events; the
-// formatting thread has the buffer.
+// needs CAP_SYS_NICE; without, they stay level).  In a storm the reader
+// reads back to back and competes for the CPU with the formatting thread
+// and the traced callers, and a reader left waiting longer than the ring
+// lasts (4,096 events: 20-30 ms at 150,000-200,000 calls/s) loses events;
+// the formatting thread has the buffer.
 constexpr int follow_reader_boost = 10;
 
 // Sleeps for the given time unless interrupted; false if interrupted.
