@@ -35,6 +35,10 @@ BatchQueue::BatchQueue(std::size_t capacity, std::size_t batch, std::size_t rese
     : capacity_(std::max<std::size_t>(capacity, 1)), batch_(std::max<std::size_t>(batch, 1)),
       reserve_(reserve) {}
 
+std::size_t BatchQueue::stored() const {
+    return held_ + pool_.size() * batch_;
+}
+
 bool BatchQueue::pool_fits() const {
     // The new batch and the reader's own: the reader takes from the pool
     // before it knows there is room, and reads into it meanwhile.
@@ -58,7 +62,7 @@ std::size_t BatchQueue::room(std::size_t max, std::optional<std::uint64_t> limit
             return 0;
         // The pool is storage for events to come: room for the events it
         // can hold is taken by it (the reader reads into it, it shrinks).
-        std::size_t used = held_ + pool_.size() * batch_ + pending;
+        std::size_t used = stored() + pending;
         std::size_t n = std::min(max, capacity_ - std::min(used, capacity_));
         if (limit) {
             // Every event handed over may still count: the limit leaves room
@@ -111,7 +115,7 @@ void BatchQueue::push(EventBatch batch) {
 
 bool BatchQueue::roomy() const {
     std::lock_guard lock(mutex_);
-    return held_ + pool_.size() * batch_ <= capacity_ / 2;
+    return stored() <= capacity_ / 2;
 }
 
 void BatchQueue::close(std::exception_ptr error) {

@@ -138,6 +138,9 @@ private:
 
     std::exception_ptr error_{}; // why the reader stopped, if it failed
 
+    // Events the buffer holds: the storage of batches held and of the pool
+    // (mutex_ held).
+    std::size_t stored() const;
     // Whether one more batch fits in the pool (mutex_ held).
     bool pool_fits() const;
     // Whether refill() has something to do, and whether keep_reserve()
