@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The queue between the reader thread and the consumer of a following drain.
 #include "batch_queue.hpp"
+#include "eventually.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <vector>
 
 using namespace mpctl;
+using namespace mpctl::testing;
 using namespace std::chrono_literals;
 
 namespace {
@@ -28,17 +30,6 @@ void push_and_consume_all_but_one(BatchQueue& q, std::size_t n) {
         q.push(batch(256, i * 256));
     for (std::size_t i = 0; i + 1 < n; ++i)
         q.done(*q.pop(), 256);
-}
-
-// Waits (up to 10 s) until pred holds.
-template <typename P> bool eventually(P pred) {
-    auto end = std::chrono::steady_clock::now() + 10s;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > end)
-            return false;
-        std::this_thread::sleep_for(1ms);
-    }
-    return true;
 }
 
 // True if the future is still waiting after a while (the call blocks).

@@ -6,6 +6,7 @@
 // the nap while events flow and the blocking wait while none do.
 #include "drain.hpp"
 #include "error.hpp"
+#include "eventually.hpp"
 #include "interrupt.hpp"
 #include "live_ring.hpp"
 #include "local_memory.hpp"
@@ -60,17 +61,6 @@ struct Keep {
         return {batch.size(), false};
     }
 };
-
-// Waits (up to 10 s) until pred holds.
-template <typename P> bool eventually(P pred) {
-    auto end = steady_clock::now() + 10s;
-    while (!pred()) {
-        if (steady_clock::now() > end)
-            return false;
-        std::this_thread::sleep_for(1ms);
-    }
-    return true;
-}
 
 // A nap that only counts (events are there at once in these rings).
 struct CountNaps {
