@@ -60,6 +60,7 @@ void mpmon_stats_exit(void)
 static void mpmon_outcome_account(struct mpmon_page_outcome *o,
 				  const struct mpmon_event *ev)
 {
+	u64 placed = ev->node_overflow;
 	unsigned int i;
 
 	for (i = 0; i < ev->nr_node_pages; i++) {
@@ -69,8 +70,12 @@ static void mpmon_outcome_account(struct mpmon_page_outcome *o,
 			o->node[node] += ev->node_pages[i].pages;
 		else
 			o->node_overflow += ev->node_pages[i].pages;
+		placed += ev->node_pages[i].pages;
 	}
 	o->node_overflow += ev->node_overflow;
+	/* Every entry written is a node or an error: most calls have none. */
+	if (placed == ev->pages_written)
+		return;
 	for (i = 0; i < MPMON_PERR_NR; i++)
 		o->err[i] += ev->page_err[i];
 }
