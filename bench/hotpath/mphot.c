@@ -20,6 +20,9 @@
  *  1024  local_clock() at entry and at return (since 5111dea)
  *  2048  copy_from_user_nofault() of status[0] at return only (what a
  *        query costs when its event is dropped, since 19785a0)
+ *  4096  status[0] at return with unsafe_get_user() in a user-access
+ *        window under pagefault_disable() (mpmon since 19b49d5)
+ *  8192  the same user-access window opened and closed, nothing read
  *
  * Bits 1 and 16 are mpmon before commit 16e2896, bits 512 and 256 after.
  * A call whose event is dropped (the ring full) costs since 5111dea about
@@ -172,6 +175,24 @@ static int mphot_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (work & (2 | 2048)) {
 		if (!copy_from_user_nofault(st, (void __user *)c->status, sizeof(st)))
 			sink += st[0];
+	}
+	if (work & 4096) {
+		const int __user *u = (const int __user *)c->status;
+
+		pagefault_disable();
+		if (user_read_access_begin(u, sizeof(*u))) {
+			unsafe_get_user(st[0], u, fault);
+			sink += st[0];
+fault:
+			user_read_access_end();
+		}
+		pagefault_enable();
+	}
+	if (work & 8192) {
+		const int __user *u = (const int __user *)c->status;
+
+		if (user_read_access_begin(u, sizeof(*u)))
+			user_read_access_end();
 	}
 	if (work & 32)
 		sink += atomic64_inc_return(&seq);

@@ -6,10 +6,12 @@
 # alone and all together (work=255: mpmon before 16e2896; work=1006: since,
 # with the cmpxchg slot table and the fast clock), and mpmon itself (default ring: full
 # after 4,096 calls with no reader; ring_events=1048576: every event copied),
-# rounds interleaved.  Needs ./mpbench, ./mpfloor.ko, ./mphot.ko.
+# rounds interleaved.  Needs ./mpbench, ./mpfloor.ko, ./mphot.ko.  mpbench
+# prints a RESULT line per run and, where the guest's PMU counts
+# instructions (POWER8 and later under QEMU), an INSNS line.
 #   sh hotpath-guest.sh ROUNDS CALLS [MODES]
 # MODES (one word, blank-separated) replaces the default list, e.g.
-# "baseline floor w0 w1024 w2048 w3168 mpmon".
+# "baseline floor w0 w1024 w4096 w8192 w5216 mpmon".
 rounds=$1 nq=$2
 rmmod mpmon 2>/dev/null
 modes=${3:-"baseline floor w0 w1 w2 w4 w8 w16 w32 w64 w128 w256 w512 w255 w1006 mpmon mpmonbig"}
