@@ -57,8 +57,12 @@ void mpmon_stats_exit(void)
 	free_percpu(mpmon_pcpu);
 }
 
-static void mpmon_outcome_account(struct mpmon_page_outcome *o,
-				  const struct mpmon_event *ev)
+/*
+ * Counts the status entries of a call that did not fail; returns how many
+ * of them are a node (the pages the call placed).
+ */
+static u64 mpmon_outcome_account(struct mpmon_page_outcome *o,
+				 const struct mpmon_event *ev)
 {
 	u64 placed = ev->node_overflow;
 	unsigned int i;
@@ -75,20 +79,20 @@ static void mpmon_outcome_account(struct mpmon_page_outcome *o,
 	o->node_overflow += ev->node_overflow;
 	/* Every entry written is a node or an error: most calls have none. */
 	if (placed == ev->pages_written)
-		return;
+		return placed;
 	for (i = 0; i < MPMON_PERR_NR; i++)
 		o->err[i] += ev->page_err[i];
+	return placed;
 }
 
 /*
- * Flush calls per page the call placed (status entry >= 0), in quarters,
+ * Flush calls per page the call @placed (status entry >= 0), in quarters,
  * bucketed by log2: [0] < 1/4, [i] 2^(i-1)/4 <= ratio < 2^i/4.
  */
 static void mpmon_flush_account(struct mpmon_stats *s,
-				const struct mpmon_call *c)
+				const struct mpmon_call *c, u64 placed)
 {
 	const struct mpmon_event *ev = &c->ev;
-	u64 placed = ev->node_overflow;
 	unsigned int i;
 
 	/* Only moves are followed by the flush probes (see mpmon_entry()). */
@@ -100,8 +104,6 @@ static void mpmon_flush_account(struct mpmon_stats *s,
 	}
 	if (ev->ret < 0)
 		return;
-	for (i = 0; i < ev->nr_node_pages; i++)
-		placed += ev->node_pages[i].pages;
 	if (placed)
 		s->flush_ratio[min_t(unsigned int,
 				     fls64(div64_u64(ev->flush_calls * 4, placed)),
@@ -114,6 +116,7 @@ void mpmon_stats_account(const struct mpmon_call *c)
 	struct mpmon_stats *s = this_cpu_ptr(mpmon_pcpu);
 	const struct mpmon_event *ev = &c->ev;
 	u64 ns = ev->latency_ns;
+	u64 placed = 0;
 
 	s->calls++;
 	if (ev->ret == 0) {
@@ -135,8 +138,8 @@ void mpmon_stats_account(const struct mpmon_call *c)
 		s->flag_move_all++;
 	s->pages_requested += ev->count;
 	if (ev->ret >= 0) {
-		mpmon_outcome_account(ev->mode == MPMON_MODE_MOVE ?
-				      &s->move : &s->query, ev);
+		placed = mpmon_outcome_account(ev->mode == MPMON_MODE_MOVE ?
+					       &s->move : &s->query, ev);
 		s->pages_not_written += ev->pages_not_written;
 		s->pages_truncated += ev->pages_truncated;
 	}
@@ -144,7 +147,7 @@ void mpmon_stats_account(const struct mpmon_call *c)
 	s->lat_sum_ns += ns;
 	if (ns > s->lat_max_ns)
 		WRITE_ONCE(s->lat_max_ns, ns);
-	mpmon_flush_account(s, c);
+	mpmon_flush_account(s, c, placed);
 }
 
 /*
