@@ -6,7 +6,9 @@
 # alone and all together (work=255: mpmon before 16e2896; work=1006: since,
 # with the cmpxchg slot table and the fast clock), and mpmon itself (default ring: full
 # after 4,096 calls with no reader; ring_events=1048576: every event copied),
-# rounds interleaved.  Needs ./mpbench, ./mpfloor.ko, ./mphot.ko.  mpbench
+# and bench/hotpath/mpmin.ko (mode "min": the least a monitor with mpmon's
+# counters can do), rounds interleaved.  Needs ./mpbench, ./mpfloor.ko,
+# ./mphot.ko and, for "min", ./mpmin.ko.  mpbench
 # prints a RESULT line per run and, where the guest's PMU counts
 # instructions (POWER8 and later under QEMU), an INSNS line.
 #   sh hotpath-guest.sh ROUNDS CALLS [MODES]
@@ -21,6 +23,7 @@ while [ $r -lt $rounds ]; do
 		case $m in
 		floor) insmod ./mpfloor.ko ;;
 		w*) insmod ./mphot.ko work=${m#w} ;;
+		min) insmod ./mpmin.ko ;;
 		mpmon) insmod /mpvm/mpmon.ko ;;
 		mpmonbig) insmod /mpvm/mpmon.ko ring_events=1048576 ;;
 		esac
@@ -28,6 +31,7 @@ while [ $r -lt $rounds ]; do
 		case $m in
 		floor) rmmod mpfloor ;;
 		w*) rmmod mphot ;;
+		min) rmmod mpmin ;;
 		mpmon*) rmmod mpmon ;;
 		esac
 	done
