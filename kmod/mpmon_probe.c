@@ -194,10 +194,15 @@ static unsigned int mpmon_perr_class(int err)
 	}
 }
 
-/* Account @nr status entries from index @start, all holding @value. */
-static void mpmon_event_status(struct mpmon_event *ev, long start, int value,
+/*
+ * Account @nr status entries from index @start, all holding @value.  The
+ * first entries themselves are kept only in an event that will be
+ * recorded: the counters read only the sums.
+ */
+static void mpmon_event_status(struct mpmon_call *c, long start, int value,
 			       unsigned long nr)
 {
+	struct mpmon_event *ev = &c->ev;
 	unsigned long i;
 
 	ev->pages_written += nr;
@@ -219,6 +224,8 @@ static void mpmon_event_status(struct mpmon_event *ev, long start, int value,
 			ev->flags |= MPMON_EV_NODE_OVERFLOW;
 		}
 	}
+	if (!c->record)
+		return;
 	for (i = max(start, 0L); i < start + nr && i < MPMON_FORENSIC; i++) {
 		ev->status[i] = value;
 		ev->status_written |= 1U << i;
@@ -231,7 +238,8 @@ static void mpmon_event_status(struct mpmon_event *ev, long start, int value,
  * that nothing of an earlier count reaches user space; the counters read
  * node_pages only up to nr_node_pages.
  */
-static void mpmon_event_clear_outcome(struct mpmon_event *ev, bool record)
+static inline void mpmon_event_clear_outcome(struct mpmon_event *ev,
+					     bool record)
 {
 	ev->pages_written = 0;
 	ev->pages_truncated = 0;
@@ -279,39 +287,31 @@ out:
 
 /*
  * Read back the status array the kernel filled completely (a successful
- * query, or a successful move when store_status() cannot be probed), in
- * runs of equal values, at most max_status entries.
+ * query, or a successful move when store_status() cannot be probed), at
+ * most max_status entries, accounted in runs of equal values.  A run that
+ * goes on into the next chunk is accounted in two parts, which adds up to
+ * the same.
  */
 static void mpmon_status_readback(struct mpmon_call *c)
 {
 	struct mpmon_event *ev = &c->ev;
 	const int __user *ustatus = (const int __user *)c->status;
 	unsigned long n = min_t(u64, ev->count, mpmon_max_status);
-	unsigned long off, run_start = 0, i;
-	int chunk[16], run_value = 0;
+	unsigned long off, len, i, j;
+	int chunk[16];
 
-	for (off = 0; off < n; off += ARRAY_SIZE(chunk)) {
-		unsigned long len = min_t(unsigned long, n - off,
-					  ARRAY_SIZE(chunk));
-
+	for (off = 0; off < n; off += len) {
+		len = min_t(unsigned long, n - off, ARRAY_SIZE(chunk));
 		if (!mpmon_read_user_ints(chunk, ustatus + off, len)) {
 			ev->flags |= MPMON_EV_STATUS_FAULT;
-			n = off;
 			break;
 		}
-		for (i = 0; i < len; i++) {
-			if (off + i == 0) {
-				run_value = chunk[0];
-			} else if (chunk[i] != run_value) {
-				mpmon_event_status(ev, run_start, run_value,
-						   off + i - run_start);
-				run_start = off + i;
-				run_value = chunk[i];
-			}
+		for (i = 0; i < len; i = j) {
+			for (j = i + 1; j < len && chunk[j] == chunk[i]; j++)
+				;
+			mpmon_event_status(c, off + i, chunk[i], j - i);
 		}
 	}
-	if (n > run_start)
-		mpmon_event_status(ev, run_start, run_value, n - run_start);
 	if (ev->count > mpmon_max_status) {
 		ev->pages_truncated = ev->count - mpmon_max_status;
 		ev->flags |= MPMON_EV_TRUNCATED;
@@ -468,12 +468,12 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ev->flush_calls += c->flush_calls[i];
 		ev->flush_pages += c->flush_pages[i];
 	}
+	/* Counts the drop of an event not offered to the ring. */
 	mpmon_stats_account(c);
 	if (!c->record)
 		mpmon_ring_drop();
-	else if (mpmon_ring_push(ev))
-		return 0;
-	mpmon_stats_inc_dropped();
+	else if (!mpmon_ring_push(ev))
+		mpmon_stats_inc_dropped();
 	return 0;
 }
 
@@ -489,7 +489,7 @@ static int mpmon_store_status(struct kprobe *p, struct pt_regs *regs)
 	value = (int)mpmon_kernel_arg(regs, 2);
 	nr = (int)mpmon_kernel_arg(regs, 3);
 	if (nr > 0 && start >= 0)
-		mpmon_event_status(&c->ev, start, value, nr);
+		mpmon_event_status(c, start, value, nr);
 	return 0;
 }
 

@@ -147,6 +147,8 @@ void mpmon_stats_account(const struct mpmon_call *c)
 	s->lat_sum_ns += ns;
 	if (ns > s->lat_max_ns)
 		WRITE_ONCE(s->lat_max_ns, ns);
+	if (!c->record)
+		s->ring_dropped++;	/* dropped at entry: see mpmon_entry() */
 	mpmon_flush_account(s, c, placed);
 }
 
