@@ -36,6 +36,12 @@ struct mpmon_call {
 	 */
 	u64 flush_calls[MPMON_FLUSH_PROBES];
 	u64 flush_pages[MPMON_FLUSH_PROBES];
+	/*
+	 * Scratch of the handlers: here rather than on the stack, where an
+	 * array costs a stack canary and zero-initialisation on every call.
+	 */
+	unsigned long args[6];		/* the syscall's, at entry */
+	int chunk[16];			/* status entries read back */
 	struct mpmon_event ev;
 };
 

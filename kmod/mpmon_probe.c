@@ -297,11 +297,11 @@ static void mpmon_status_readback(struct mpmon_call *c)
 	struct mpmon_event *ev = &c->ev;
 	const int __user *ustatus = (const int __user *)c->status;
 	unsigned long n = min_t(u64, ev->count, mpmon_max_status);
+	int *chunk = c->chunk;
 	unsigned long off, len, i, j;
-	int chunk[16];
 
 	for (off = 0; off < n; off += len) {
-		len = min_t(unsigned long, n - off, ARRAY_SIZE(chunk));
+		len = min_t(unsigned long, n - off, ARRAY_SIZE(c->chunk));
 		if (!mpmon_read_user_ints(chunk, ustatus + off, len)) {
 			ev->flags |= MPMON_EV_STATUS_FAULT;
 			break;
@@ -373,7 +373,7 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct mpmon_call *c = (struct mpmon_call *)ri->data;
 	struct mpmon_event *ev = &c->ev;
-	unsigned long args[6];
+	unsigned long *args = c->args;
 
 	if (!READ_ONCE(mpmon_enabled))
 		return 1;	/* no instance: the return is not seen */
