@@ -4,13 +4,14 @@
 # hotpath-guest.sh: in the guest, 1-page queries (tests/bench/mpbench) under
 # the floor, bench/hotpath/mphot.ko with each piece of mpmon's hot path
 # alone and all together (work=255: mpmon before 16e2896; work=1006: since,
-# with the cmpxchg slot table and the fast clock), and mpmon itself (default ring: full
-# after 4,096 calls with no reader; ring_events=1048576: every event copied),
-# and bench/hotpath/mpmin.ko (mode "min": the least a monitor with mpmon's
-# counters can do), rounds interleaved.  Needs ./mpbench, ./mpfloor.ko,
-# ./mphot.ko and, for "min", ./mpmin.ko.  mpbench
-# prints a RESULT line per run and, where the guest's PMU counts
-# instructions (POWER8 and later under QEMU), an INSNS line.
+# with the cmpxchg slot table and the fast clock), bench/hotpath/mpmin.ko
+# (mode "min": the least a monitor with mpmon's counters can do; "min0":
+# the same without the status read-back) and mpmon itself (default ring:
+# full after 4,096 calls with no reader; ring_events=1048576: every event
+# copied), rounds interleaved.  Needs ./mpbench, ./mpfloor.ko, ./mphot.ko
+# and, for min and min0, ./mpmin.ko.  mpbench prints a RESULT line per run
+# and, where the guest's PMU counts instructions (POWER8 and later under
+# QEMU), an INSNS line.
 #   sh hotpath-guest.sh ROUNDS CALLS [MODES]
 # MODES (one word, blank-separated) replaces the default list, e.g.
 # "baseline floor w0 w1024 w4096 w8192 w5216 mpmon".
@@ -24,6 +25,7 @@ while [ $r -lt $rounds ]; do
 		floor) insmod ./mpfloor.ko ;;
 		w*) insmod ./mphot.ko work=${m#w} ;;
 		min) insmod ./mpmin.ko ;;
+		min0) insmod ./mpmin.ko readback=0 ;;
 		mpmon) insmod /mpvm/mpmon.ko ;;
 		mpmonbig) insmod /mpvm/mpmon.ko ring_events=1048576 ;;
 		esac
@@ -31,7 +33,7 @@ while [ $r -lt $rounds ]; do
 		case $m in
 		floor) rmmod mpfloor ;;
 		w*) rmmod mphot ;;
-		min) rmmod mpmin ;;
+		min*) rmmod mpmin ;;
 		mpmon*) rmmod mpmon ;;
 		esac
 	done
