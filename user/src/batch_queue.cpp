@@ -104,11 +104,14 @@ void BatchQueue::push(EventBatch batch) {
         std::lock_guard lock(mutex_);
         if (stopped_)
             return;
-        // A batch in storage for more events holds all of it.
-        held_ += batch.capacity();
-        events_ += batch.size();
-        peak_ = std::max(peak_, held_);
+        // A batch in storage for more events holds all of it.  Counted
+        // once queued: a push_back() that throws leaves the counts alone.
+        std::size_t storage = batch.capacity();
+        std::size_t events = batch.size();
         batches_.push_back(std::move(batch));
+        held_ += storage;
+        events_ += events;
+        peak_ = std::max(peak_, held_);
     }
     consumer_wakeup_.notify_one();
 }
