@@ -10,8 +10,9 @@
  * success, so it is read back at return.
  *
  * Probe handlers run with preemption disabled: nothing here sleeps, user
- * memory is only read with copy_from_user_nofault(), and the work per call
- * is bounded by max_status whatever count is.  The entry handler and the
+ * memory is only read with page faults disabled (copy_from_user_nofault(),
+ * or mpmon_read_user_ints()), and the work per call is bounded by
+ * max_status whatever count is.  The entry handler and the
  * kprobes may run from a trap that lockdep counts as NMI (an unoptimized
  * kprobe): they take no lock and read only NMI-safe clocks.  Only the
  * return handler, which runs in task context, takes the ring's lock.
