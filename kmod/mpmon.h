@@ -28,7 +28,6 @@ struct mpmon_call {
 	int slot;			/* in the in-flight table, or -1 */
 	bool record;			/* the event goes to the ring */
 	struct task_struct *task;
-	unsigned long status;		/* user address of the status array */
 	u64 t0;
 	/*
 	 * translation flushes while the call runs, by mpmon_info.flush_probe
@@ -37,10 +36,10 @@ struct mpmon_call {
 	u64 flush_calls[MPMON_FLUSH_PROBES];
 	u64 flush_pages[MPMON_FLUSH_PROBES];
 	/*
-	 * Scratch of the handlers: here rather than on the stack, where an
+	 * The handlers' arrays: here rather than on the stack, where an
 	 * array costs a stack canary and zero-initialisation on every call.
 	 */
-	unsigned long args[6];		/* the syscall's, at entry */
+	unsigned long args[6];		/* the syscall's; [4]: status array */
 	int chunk[16];			/* status entries read back */
 	struct mpmon_event ev;
 };

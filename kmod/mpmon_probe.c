@@ -296,7 +296,7 @@ out:
 static void mpmon_status_readback(struct mpmon_call *c)
 {
 	struct mpmon_event *ev = &c->ev;
-	const int __user *ustatus = (const int __user *)c->status;
+	const int __user *ustatus = (const int __user *)c->args[4];
 	unsigned long n = min_t(u64, ev->count, mpmon_max_status);
 	int *chunk = c->chunk;
 	unsigned long off, len, i, j;
@@ -386,7 +386,6 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	syscall_get_arguments(current, task_pt_regs(current), args);
 
 	c->task = current;
-	c->status = args[4];
 	/*
 	 * The latency is timed with the clock ftrace stamps its events with
 	 * by default (local_clock(): the timebase on POWER, the TSC on
