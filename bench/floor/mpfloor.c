@@ -9,15 +9,11 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 
+#include "move_pages_kretprobe.h"
+
 static char *symbol;
 module_param(symbol, charp, 0444);
 MODULE_PARM_DESC(symbol, "move_pages entry point (default: the architecture's)");
-
-static const char * const mpfloor_symbols[] = {
-	"__x64_sys_move_pages",
-	"__arm64_sys_move_pages",
-	"sys_move_pages",
-};
 
 static int mpfloor_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -37,16 +33,8 @@ static struct kretprobe mpfloor_rp = {
 
 static int __init mpfloor_init(void)
 {
-	unsigned int i;
-	int ret = -ENOENT;
+	int ret = register_move_pages_kretprobe(&mpfloor_rp, symbol);
 
-	for (i = 0; i < ARRAY_SIZE(mpfloor_symbols) && ret; i++) {
-		mpfloor_rp.kp.symbol_name = symbol ?: mpfloor_symbols[i];
-		mpfloor_rp.kp.addr = NULL;
-		ret = register_kretprobe(&mpfloor_rp);
-		if (symbol)
-			break;
-	}
 	if (ret)
 		pr_err("cannot probe the move_pages entry point: error %d\n", ret);
 	return ret;

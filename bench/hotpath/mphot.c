@@ -53,6 +53,8 @@
 #include <linux/compat.h>
 #include <asm/syscall.h>
 
+#include "move_pages_kretprobe.h"
+
 static unsigned int work;
 module_param(work, uint, 0444);
 MODULE_PARM_DESC(work, "bit mask of the pieces of mpmon's hot path to do");
@@ -60,12 +62,6 @@ MODULE_PARM_DESC(work, "bit mask of the pieces of mpmon's hot path to do");
 static char *symbol;
 module_param(symbol, charp, 0444);
 MODULE_PARM_DESC(symbol, "move_pages entry point (default: the architecture's)");
-
-static const char * const mphot_symbols[] = {
-	"__x64_sys_move_pages",
-	"__arm64_sys_move_pages",
-	"sys_move_pages",
-};
 
 struct ev { char b[392]; };
 struct call {
@@ -226,7 +222,7 @@ static struct kretprobe rp = {
 static int __init mphot_init(void)
 {
 	unsigned int i;
-	int ret = -ENOENT;
+	int ret;
 
 	for (i = 0; i < 64; i++) {
 		INIT_HLIST_HEAD(&inflight[i]);
@@ -239,13 +235,7 @@ static int __init mphot_init(void)
 		free_percpu(pcpu);
 		return -ENOMEM;
 	}
-	for (i = 0; i < ARRAY_SIZE(mphot_symbols) && ret; i++) {
-		rp.kp.symbol_name = symbol ?: mphot_symbols[i];
-		rp.kp.addr = NULL;
-		ret = register_kretprobe(&rp);
-		if (symbol)
-			break;
-	}
+	ret = register_move_pages_kretprobe(&rp, symbol);
 	if (ret) {
 		vfree(ring);
 		free_percpu(pcpu);

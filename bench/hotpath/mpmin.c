@@ -26,6 +26,8 @@
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
 
+#include "move_pages_kretprobe.h"
+
 static bool readback = true;
 module_param(readback, bool, 0444);
 MODULE_PARM_DESC(readback, "read status[0] back (0: no per-page outcome, the counters of calls only)");
@@ -33,12 +35,6 @@ MODULE_PARM_DESC(readback, "read status[0] back (0: no per-page outcome, the cou
 static char *symbol;
 module_param(symbol, charp, 0444);
 MODULE_PARM_DESC(symbol, "move_pages entry point (default: the architecture's)");
-
-static const char * const mpmin_symbols[] = {
-	"__x64_sys_move_pages",
-	"__arm64_sys_move_pages",
-	"sys_move_pages",
-};
 
 struct mpmin_call {
 	u64 t0;
@@ -141,19 +137,12 @@ static struct kretprobe mpmin_rp = {
 
 static int __init mpmin_init(void)
 {
-	unsigned int i;
-	int ret = -ENOENT;
+	int ret;
 
 	mpmin_pcpu = alloc_percpu(struct mpmin_stats);
 	if (!mpmin_pcpu)
 		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(mpmin_symbols) && ret; i++) {
-		mpmin_rp.kp.symbol_name = symbol ?: mpmin_symbols[i];
-		mpmin_rp.kp.addr = NULL;
-		ret = register_kretprobe(&mpmin_rp);
-		if (symbol)
-			break;
-	}
+	ret = register_move_pages_kretprobe(&mpmin_rp, symbol);
 	if (ret)
 		free_percpu(mpmin_pcpu);
 	return ret;
