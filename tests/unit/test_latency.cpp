@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace mpctl;
@@ -109,4 +110,24 @@ TEST(Text, Helpers) {
     EXPECT_EQ(rate(15, 2.0), "7.5");
     EXPECT_EQ(rate(12345, 1.0), "12,345.0");
     EXPECT_EQ(rate(1, 0), "-");
+}
+
+// A duration that rounds to 1000 of a unit is shown in the next unit, as
+// the round value itself is: never "1e+03us".
+TEST(Text, DurationRollsOverToTheNextUnit) {
+    EXPECT_EQ(duration(999499), "999us");
+    EXPECT_EQ(duration(999500), duration(1000000));
+    EXPECT_EQ(duration(999990), duration(1000000));
+    EXPECT_EQ(duration(999500000), duration(1000000000));
+    EXPECT_EQ(duration(999990000), duration(1000000000));
+    // Every duration: a plain number below 1000 and a unit.
+    for (std::uint64_t ns = 1; ns < 3000000000; ns += ns / 997 + 1) {
+        auto text = duration(ns);
+        auto digits = text.find_first_not_of("0123456789.");
+        ASSERT_NE(digits, 0u) << ns << ": " << text;
+        EXPECT_LT(std::stod(text.substr(0, digits)), 1000.0) << ns << ": " << text;
+        std::string unit = text.substr(digits);
+        EXPECT_TRUE(unit == "ns" || unit == "us" || unit == "ms" || unit == "s")
+            << ns << ": " << text;
+    }
 }

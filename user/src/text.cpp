@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <string>
 
 namespace mpctl {
 
@@ -19,13 +20,20 @@ std::string grouped(std::uint64_t n) {
 }
 
 std::string duration(std::uint64_t ns) {
-    auto d = static_cast<double>(ns);
     if (ns < 1000)
         return fmt::format("{}ns", ns);
-    if (ns < 1000000)
-        return fmt::format("{:.3g}us", d / 1e3);
-    if (ns < 1000000000)
-        return fmt::format("{:.3g}ms", d / 1e6);
+    auto d = static_cast<double>(ns);
+    struct Unit {
+        double ns;
+        const char* name;
+    };
+    for (auto unit : {Unit{1e3, "us"}, Unit{1e6, "ms"}}) {
+        // Three digits: what rounds to 1000 of a unit (999.5us) is shown
+        // in the next one, as 1000 itself is.
+        auto digits = fmt::format("{:.3g}", d / unit.ns);
+        if (std::stod(digits) < 1000)
+            return digits + unit.name;
+    }
     return fmt::format("{:.2f}s", d / 1e9);
 }
 
