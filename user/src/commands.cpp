@@ -5,6 +5,7 @@
 #include "decode.hpp"
 #include "drain.hpp"
 #include "event_json_line.hpp"
+#include "fd_output.hpp"
 #include "format_event.hpp"
 #include "format_info.hpp"
 #include "format_prometheus.hpp"
@@ -22,7 +23,7 @@
 #include <chrono>
 #include <cstring>
 #include <fmt/format.h>
-#include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -224,11 +225,8 @@ public:
         if (r_.output == "-") {
             out_ = &ctx.out;
         } else {
-            file_.open(r_.output, std::ios::out | std::ios::trunc);
-            if (!file_)
-                throw Error(Exit::failure,
-                            fmt::format("{}: cannot create: {}", r_.output, std::strerror(errno)));
-            out_ = &file_;
+            file_.emplace(r_.output);
+            out_ = &file_->stream();
         }
     }
 
@@ -259,6 +257,7 @@ public:
         end.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
         end.ended = utc_now();
         write_line(recording_end(end));
+        finish();
         ctx_.diag << fmt::format("mpctl: recorded {} events in {:.1f} s to {}; {} dropped by the "
                                  "full ring while recording\n",
                                  grouped(end.events), end.seconds, r_.output,
@@ -272,13 +271,30 @@ private:
     void write_text(std::string_view text) {
         write(*out_, text);
         if (!out_->good())
-            throw Error(Exit::failure,
-                        fmt::format("{}: write failed: {}", r_.output, std::strerror(errno)));
+            throw write_error();
+    }
+
+    // The end line may still be buffered: written out and, for a file,
+    // closed, both checked, before the recording counts as made.
+    void finish() {
+        if (file_) {
+            file_->close();
+            return;
+        }
+        out_->flush();
+        if (!out_->good())
+            throw write_error();
+    }
+
+    Error write_error() const {
+        int err = file_ ? file_->error() : errno;
+        return Error(Exit::failure,
+                     fmt::format("{}: cannot write: {}", r_.output, std::strerror(err)));
     }
 
     const RecordOptions& r_;
     Context& ctx_;
-    std::ofstream file_;
+    std::optional<OutputFile> file_;
     std::ostream* out_ = nullptr;
 };
 
