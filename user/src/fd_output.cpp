@@ -91,4 +91,17 @@ void OutputFile::close() {
         throw Error(Exit::failure, fmt::format("{}: cannot write: {}", path_, std::strerror(err)));
 }
 
+Exit close_stdout(FdOutput& out, std::ostream& diag, Exit status) {
+    int err = out.flush() ? 0 : out.error();
+    // close() reports a failed write-back (NFS, quota) that write() did
+    // not; a descriptor closed from the start was never written to.
+    if (err == 0 && ::close(STDOUT_FILENO) != 0 && errno != EBADF)
+        err = errno;
+    if (err == 0 || err == EPIPE)
+        return status;
+    diag << fmt::format("mpctl: standard output: {}\n", std::strerror(err));
+    diag.flush();
+    return status == Exit::ok ? Exit::failure : status;
+}
+
 } // namespace mpctl

@@ -5,6 +5,7 @@
 // not), and an ofstream's last flush, in its destructor, is not checked.
 #pragma once
 
+#include "error.hpp"
 #include "unique_fd.hpp"
 
 #include <ostream>
@@ -61,5 +62,11 @@ private:
     std::ostream stream_;
     int error_ = 0; // of close()
 };
+
+// At exit, as coreutils' close_stdout: writes out what out (on standard
+// output) holds and closes the descriptor.  A failure is said on diag and
+// makes the status a failure, unless the reader went away (EPIPE, with
+// SIGPIPE ignored): that ends mpctl quietly, with the status it had.
+Exit close_stdout(FdOutput& out, std::ostream& diag, Exit status);
 
 } // namespace mpctl

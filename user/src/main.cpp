@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "device.hpp"
 #include "error.hpp"
+#include "fd_output.hpp"
 #include "interrupt.hpp"
 
 #include <linux/mpmon.h>
@@ -17,41 +18,39 @@
 #include <iostream>
 #include <optional>
 #include <span>
+#include <unistd.h>
 
 namespace {
 
 // A recording can be read anywhere: no device, no module.
-mpctl::Exit report(const mpctl::Options& options) {
+mpctl::Exit report(const mpctl::Options& options, std::ostream& out) {
     using namespace mpctl;
     const auto& path = options.report.file;
     if (path == "-")
-        return run_report(options, std::cin, std::cout, std::cerr);
+        return run_report(options, std::cin, out, std::cerr);
     std::ifstream in(path);
     if (!in)
         throw Error(Exit::failure, fmt::format("{}: {}", path, std::strerror(errno)));
-    return run_report(options, in, std::cout, std::cerr);
+    return run_report(options, in, out, std::cerr);
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+// mpctl's command line, its results on out.
+mpctl::Exit run(std::span<const char* const> args, std::ostream& out) {
     using namespace mpctl;
-    // A closed pipe shows up as a failed write, which ends mpctl quietly.
-    std::signal(SIGPIPE, SIG_IGN);
     std::optional<Options> options;
     try {
-        options = parse_options(std::span<const char* const>(argv, static_cast<std::size_t>(argc)));
+        options = parse_options(args);
         if (options->command == Command::help) {
-            std::cout << usage(options->help_topic);
-            return 0;
+            out << usage(options->help_topic);
+            return Exit::ok;
         }
         if (options->command == Command::version) {
-            std::cout << "mpctl " << MPCTL_VERSION << " (mpmon ABI " << MPMON_ABI_MAJOR << '.'
-                      << MPMON_ABI_MINOR << ")\n";
-            return 0;
+            out << "mpctl " << MPCTL_VERSION << " (mpmon ABI " << MPMON_ABI_MAJOR << '.'
+                << MPMON_ABI_MINOR << ")\n";
+            return Exit::ok;
         }
         if (options->command == Command::report)
-            return static_cast<int>(report(*options));
+            return report(*options, out);
         Device device(options->device);
         auto clock = Clock::system();
         std::optional<Interrupt> interrupt;
@@ -59,16 +58,32 @@ int main(int argc, char** argv) {
             interrupt.emplace();
         else
             interrupt.emplace(Interrupt::Never{});
-        Context ctx{device, std::cout, std::cerr, clock, *interrupt};
-        return static_cast<int>(run_command(*options, ctx));
+        Context ctx{device, out, std::cerr, clock, *interrupt};
+        return run_command(*options, ctx);
     } catch (const UsageError& e) {
+        out.flush();
         std::cerr << "mpctl: " << e.what() << '\n' << short_usage();
-        return static_cast<int>(e.code());
+        return e.code();
     } catch (const Error& e) {
+        out.flush();
         std::cerr << "mpctl: " << e.what() << '\n';
-        return static_cast<int>(e.code());
+        return e.code();
     } catch (const std::exception& e) {
+        out.flush();
         std::cerr << "mpctl: " << e.what() << '\n';
-        return static_cast<int>(Exit::failure);
+        return Exit::failure;
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace mpctl;
+    // A closed pipe shows up as a failed write (EPIPE), which ends mpctl
+    // quietly; any other failed write on standard output is an error.
+    std::signal(SIGPIPE, SIG_IGN);
+    FdOutput stdout_buf(STDOUT_FILENO);
+    std::ostream out(&stdout_buf);
+    auto status = run(std::span<const char* const>(argv, static_cast<std::size_t>(argc)), out);
+    return static_cast<int>(close_stdout(stdout_buf, std::cerr, status));
 }
