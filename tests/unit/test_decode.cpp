@@ -64,7 +64,9 @@ TEST(Decode, MmuPlatformPageSizes) {
     EXPECT_EQ(mmu_name(MPMON_MMU_UNKNOWN), "unknown");
     EXPECT_EQ(platform_kind(MPMON_PLATFORM_LPAR), "lpar");
     EXPECT_EQ(platform_kind(MPMON_PLATFORM_POWERNV), "powernv");
-    EXPECT_EQ(platform_kind(77), "unknown");
+    EXPECT_EQ(platform_kind(MPMON_PLATFORM_UNKNOWN), "unknown");
+    EXPECT_EQ(platform_kind(77), "unknown(77)"); // reads back as 77
+    EXPECT_EQ(mmu_name(42), "unknown(42)");
     EXPECT_EQ(page_size_list((1ULL << 12) | (1ULL << 16) | (1ULL << 21) | (1ULL << 30)),
               (std::vector<std::uint64_t>{4096, 65536, 2097152, 1073741824}));
     EXPECT_TRUE(page_size_list(0).empty());

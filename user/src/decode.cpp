@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <climits>
 #include <cstring>
 #include <fmt/format.h>
@@ -91,14 +92,36 @@ std::string lookup(std::uint32_t value, const std::array<Name, N>& table,
     return fmt::format(fmt::runtime(fallback), value);
 }
 
-// The value named name in table (the inverse of lookup).
+// The value of a name lookup() made from fallback ("mode{}" -> "mode7"):
+// decimal digits between the text before and after "{}", nothing else.
+std::optional<std::uint32_t> fallback_value(std::string_view name, std::string_view fallback) {
+    auto hole = fallback.find("{}");
+    auto prefix = fallback.substr(0, hole);
+    auto suffix = fallback.substr(hole + 2);
+    if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) ||
+        !name.ends_with(suffix))
+        return std::nullopt;
+    auto digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    std::uint32_t value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || end != digits.data() + digits.size())
+        return std::nullopt;
+    return value;
+}
+
+// The value named name in table or by fallback (the inverse of lookup).
 template <std::size_t N>
-std::optional<std::uint32_t> value_of(std::string_view name, const std::array<Name, N>& table) {
+std::optional<std::uint32_t> value_of(std::string_view name, const std::array<Name, N>& table,
+                                      std::string_view fallback) {
     for (const auto& entry : table)
         if (name == entry.name)
             return entry.value;
-    return std::nullopt;
+    return fallback_value(name, fallback);
 }
+
+// A value of no name: "unknown" for the ABI's own unknown (0), else with
+// its number, so that it reads back.
+constexpr std::string_view unnamed = "unknown({})";
 
 constexpr std::array<Name, 2> modes = {{{MPMON_MODE_MOVE, "move"}, {MPMON_MODE_QUERY, "query"}}};
 constexpr std::array<Name, 4> arches = {{{MPMON_ARCH_PPC64, "ppc64"},
@@ -116,8 +139,10 @@ constexpr std::array<Name, 2> sources = {
     {{MPMON_STATUS_STORE_PROBE, "store_status probe"}, {MPMON_STATUS_READBACK, "readback"}}};
 } // namespace
 
+constexpr std::string_view unnamed_mode = "mode{}";
+
 std::string mode_name(std::uint32_t mode) {
-    return lookup(mode, modes, "mode{}");
+    return lookup(mode, modes, unnamed_mode);
 }
 
 std::string status_key(std::int32_t status) {
@@ -125,35 +150,43 @@ std::string status_key(std::int32_t status) {
 }
 
 std::string arch_name(std::uint32_t arch) {
-    return lookup(arch, arches, "unknown({})");
+    return lookup(arch, arches, unnamed);
 }
 
 std::string status_source_name(std::uint32_t source) {
-    return lookup(source, sources, "unknown({})");
+    return lookup(source, sources, unnamed);
 }
 
 std::string mmu_name(std::uint32_t mmu) {
-    return lookup(mmu, mmus, "unknown");
+    return mmu == MPMON_MMU_UNKNOWN ? "unknown" : lookup(mmu, mmus, unnamed);
 }
 
 std::string platform_kind(std::uint32_t platform) {
-    return lookup(platform, platforms, "unknown");
+    return platform == MPMON_PLATFORM_UNKNOWN ? "unknown" : lookup(platform, platforms, unnamed);
+}
+
+std::optional<std::uint32_t> mode_value(std::string_view name) {
+    return value_of(name, modes, unnamed_mode);
 }
 
 std::optional<std::uint32_t> arch_value(std::string_view name) {
-    return value_of(name, arches);
+    return value_of(name, arches, unnamed);
 }
 
 std::optional<std::uint32_t> status_source_value(std::string_view name) {
-    return value_of(name, sources);
+    return value_of(name, sources, unnamed);
 }
 
 std::optional<std::uint32_t> mmu_value(std::string_view name) {
-    return value_of(name, mmus);
+    if (name == "unknown")
+        return MPMON_MMU_UNKNOWN;
+    return value_of(name, mmus, unnamed);
 }
 
 std::optional<std::uint32_t> platform_value(std::string_view name) {
-    return value_of(name, platforms);
+    if (name == "unknown")
+        return MPMON_PLATFORM_UNKNOWN;
+    return value_of(name, platforms, unnamed);
 }
 
 std::vector<std::uint64_t> page_size_list(std::uint64_t mask) {

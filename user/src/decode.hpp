@@ -28,20 +28,24 @@ int page_err_errno(unsigned cls);
 std::string page_err_name(unsigned cls);
 // "MPOL_MF_MOVE|MPOL_MF_MOVE_ALL", "0", unknown bits in hex.
 std::string flags_name(std::uint32_t flags);
-// "move" or "query".
+// "move" or "query"; "mode7" for a mode of no name.
 std::string mode_name(std::uint32_t mode);
 // A status entry: "node1" style key for >= 0, errno name for < 0 (any value).
 std::string status_key(std::int32_t status);
-// "ppc64le", "x86_64", ...
+// "ppc64le", "x86_64", ...; a value of no name as "unknown(N)".
 std::string arch_name(std::uint32_t arch);
-// "store_status probe", "readback".
+// "store_status probe", "readback"; else "unknown(N)".
 std::string status_source_name(std::uint32_t source);
-// "hash", "radix", "x86_64", "other", "unknown".
+// "hash", "radix", "x86_64", "other", "unknown" (MPMON_MMU_UNKNOWN); a
+// value of no name as "unknown(N)".
 std::string mmu_name(std::uint32_t mmu);
-// "lpar", "powernv", "other", "unknown".
+// "lpar", "powernv", "other", "unknown" (MPMON_PLATFORM_UNKNOWN); else
+// "unknown(N)".
 std::string platform_kind(std::uint32_t platform);
-// The inverses of the four above, for reading recordings back; nullopt for
-// a name they do not print.
+// The inverses of the five above, for reading recordings back: every name
+// they print, "mode7" and "unknown(N)" included, gives its value back;
+// nullopt for a name they do not print.
+std::optional<std::uint32_t> mode_value(std::string_view name);
 std::optional<std::uint32_t> arch_value(std::string_view name);
 std::optional<std::uint32_t> status_source_value(std::string_view name);
 std::optional<std::uint32_t> mmu_value(std::string_view name);

@@ -159,7 +159,11 @@ mpmon_event event_from_json(const nlohmann::json& j) {
     ev.target_pid = j.at("target_pid").get<std::int32_t>();
     ev.count = j.at("count").get<std::uint64_t>();
     ev.mp_flags = j.at("mp_flags").get<std::uint32_t>();
-    ev.mode = j.at("mode").get<std::string>() == "query" ? MPMON_MODE_QUERY : MPMON_MODE_MOVE;
+    auto mode = j.at("mode").get<std::string>();
+    auto mode_number = mode_value(mode);
+    if (!mode_number)
+        throw std::invalid_argument("unknown mode '" + mode + "'");
+    ev.mode = *mode_number;
     ev.ret = j.at("ret").get<std::int64_t>();
     const auto& pages = j.at("pages");
     ev.nr_forensic =

@@ -210,7 +210,7 @@ mpmon_info info_from_json(const nlohmann::json& j) {
 
     const auto& mmu = j.at("mmu");
     auto mode = mmu.at("mode").get<std::string>();
-    i.mmu = mode == "unknown" ? MPMON_MMU_UNKNOWN : known(mmu_value(mode), "MMU", mode);
+    i.mmu = known(mmu_value(mode), "MMU", mode);
     for (auto size : mmu.at("page_sizes").get<std::vector<std::uint64_t>>())
         if (size && (size & (size - 1)) == 0)
             i.page_sizes |= size;
@@ -232,8 +232,7 @@ mpmon_info info_from_json(const nlohmann::json& j) {
     if (cpu.at("architected").get<bool>())
         i.mmu_flags |= MPMON_MMUF_ARCHITECTED;
     auto kind = j.at("platform").at("kind").get<std::string>();
-    i.platform =
-        kind == "unknown" ? MPMON_PLATFORM_UNKNOWN : known(platform_value(kind), "platform", kind);
+    i.platform = known(platform_value(kind), "platform", kind);
     to_field(i.platform_name, j.at("platform").at("name").get<std::string>());
     return i;
 }
