@@ -10,7 +10,7 @@
 #include <linux/mpmon.h>
 #include <linux/types.h>
 
-#define MPMON_VERSION "1.2.0"
+#define MPMON_VERSION "1.3.0"
 
 /* Module parameters (mpmon_main.c). */
 extern unsigned int mpmon_maxactive;
@@ -61,20 +61,31 @@ void mpmon_stats_account(const struct mpmon_call *c);
 void mpmon_stats_inc_filtered(void);
 void mpmon_stats_inc_dropped(void);
 void mpmon_stats_add_read(unsigned int n);
-void mpmon_stats_read(struct mpmon_stats *out, bool reset);
-void mpmon_stats_reset(void);
+int mpmon_stats_read(struct mpmon_stats *out, u64 missed, bool reset,
+		     int (*deliver)(struct mpmon_stats *out, void *ctx),
+		     void *ctx);
 u64 mpmon_stats_dropped(void);
+void mpmon_stats_lock(void);
+void mpmon_stats_unlock(void);
+void mpmon_stats_reset_locked(u64 missed);
 
 /* mpmon_ring.c */
 int mpmon_ring_init(unsigned int capacity);
 void mpmon_ring_exit(void);
-bool mpmon_ring_push(const struct mpmon_event *ev);
+void mpmon_ring_producers_lock(unsigned long *flags)
+	__acquires(mpmon_ring_lock);
+void mpmon_ring_producers_unlock(unsigned long flags)
+	__releases(mpmon_ring_lock);
+bool mpmon_ring_push_locked(const struct mpmon_event *ev);
+void mpmon_ring_wake(void);
 void mpmon_ring_drop(void);
 bool mpmon_ring_full(void);
 bool mpmon_ring_empty(void);
 int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
-		    u32 *count);
-void mpmon_ring_clear(void);
+		    int (*deliver)(u32 count, void *ctx), void *ctx);
+void mpmon_ring_readers_lock(void);
+void mpmon_ring_readers_unlock(void);
+void mpmon_ring_clear_locked(void);
 wait_queue_head_t *mpmon_ring_waitq(void);
 
 /* mpmon_dev.c */

@@ -4,13 +4,15 @@
  *
  * Events expose other processes' addresses, so opening the device and every
  * ioctl require CAP_PERFMON or CAP_SYS_ADMIN.  Every argument is checked
- * (sizes, flags, reserved fields); every struct copied out is zeroed first.
+ * (sizes, flags, reserved fields); every struct copied out is zeroed first;
+ * a failed ioctl changes nothing.
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/nospec.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -18,7 +20,7 @@
 #include "mpmon.h"
 #include "mpmon_compat.h"
 
-/* Largest size a caller may claim for a growing struct. */
+/* Largest size a caller may claim for a struct with a size field. */
 #define MPMON_MAX_USIZE		(64U * 1024)
 #define MPMON_MAX_EVENT_SIZE	4096U
 
@@ -36,23 +38,14 @@ static __poll_t mpmon_poll(struct file *file, poll_table *wait)
 }
 
 /*
- * Copy a struct that starts with a __u32 size (see the uapi header): the
- * caller's size says how much it can take; fill what both know, zero the
- * rest, and report the size filled.
+ * Copy @kbuf (@ksize bytes) out to a caller's struct of @usize bytes: what
+ * both know, and zeroes for the caller's fields this module does not have.
  */
-static int mpmon_copy_sized(void __user *uarg, void *kbuf, u32 ksize,
-			    u32 ver0)
+static int mpmon_copy_out(void __user *uarg, u32 usize, const void *kbuf,
+			  u32 ksize)
 {
-	u32 usize, n;
+	u32 n = min(usize, ksize);
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > MPMON_MAX_USIZE)
-		return -E2BIG;
-	n = min(usize, ksize);
-	*(u32 *)kbuf = n;
 	if (copy_to_user(uarg, kbuf, n))
 		return -EFAULT;
 	if (usize > n && clear_user(uarg + n, usize - n))
@@ -60,10 +53,42 @@ static int mpmon_copy_sized(void __user *uarg, void *kbuf, u32 ksize,
 	return 0;
 }
 
-static int mpmon_get_info(void __user *uarg)
+/*
+ * The caller's size of a struct that starts with a __u32 size (see the
+ * uapi header): at least the first version's and a multiple of 8.
+ */
+static int mpmon_get_usize(void __user *uarg, u32 ver0, u32 *usize)
+{
+	if (get_user(*usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < ver0 || *usize % 8)
+		return -EINVAL;
+	if (*usize > MPMON_MAX_USIZE)
+		return -E2BIG;
+	return 0;
+}
+
+static int mpmon_get_version(void __user *uarg, u32 usize)
+{
+	struct mpmon_version version = {
+		.major = MPMON_ABI_MAJOR,
+		.minor = MPMON_ABI_MINOR,
+	};
+
+	if (usize < sizeof(version))
+		return -EINVAL;
+	return mpmon_copy_out(uarg, usize, &version, sizeof(version));
+}
+
+static int mpmon_get_info(void __user *uarg, u32 cmd_size)
 {
 	struct mpmon_info info;
+	u32 usize;
+	int ret;
 
+	ret = mpmon_get_usize(uarg, MPMON_INFO_SIZE_VER0, &usize);
+	if (ret)
+		return ret;
 	memset(&info, 0, sizeof(info));
 	info.abi_major = MPMON_ABI_MAJOR;
 	info.abi_minor = MPMON_ABI_MINOR;
@@ -82,15 +107,33 @@ static int mpmon_get_info(void __user *uarg)
 	info.arch = MPMON_ARCH;
 	info.big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
 	mpmon_mmu_info(&info);
-	return mpmon_copy_sized(uarg, &info, sizeof(info), MPMON_INFO_SIZE_VER0);
+	info.size = min_t(u32, usize, sizeof(info));
+	return mpmon_copy_out(uarg, usize, &info, sizeof(info));
 }
 
-static int mpmon_get_stats(void __user *uarg)
+struct mpmon_stats_req {
+	void __user *uarg;
+	u32 usize;
+};
+
+static int mpmon_deliver_stats(struct mpmon_stats *stats, void *ctx)
 {
+	const struct mpmon_stats_req *req = ctx;
+
+	stats->size = min_t(u32, req->usize, sizeof(*stats));
+	return mpmon_copy_out(req->uarg, req->usize, stats, sizeof(*stats));
+}
+
+static int mpmon_get_stats(void __user *uarg, u32 cmd_size)
+{
+	struct mpmon_stats_req req = { .uarg = uarg };
 	struct mpmon_stats *stats;
 	u32 flags;
 	int ret;
 
+	ret = mpmon_get_usize(uarg, MPMON_STATS_SIZE_VER0, &req.usize);
+	if (ret)
+		return ret;
 	if (get_user(flags, (u32 __user *)(uarg + offsetof(struct mpmon_stats, flags))))
 		return -EFAULT;
 	if (flags & ~MPMON_STATS_RESET)
@@ -98,40 +141,63 @@ static int mpmon_get_stats(void __user *uarg)
 	stats = kmalloc(sizeof(*stats), GFP_KERNEL);	/* 6 KiB: not on the stack */
 	if (!stats)
 		return -ENOMEM;
-	mpmon_stats_read(stats, flags & MPMON_STATS_RESET);	/* fills every byte */
-	ret = mpmon_copy_sized(uarg, stats, sizeof(*stats),
-			       MPMON_STATS_SIZE_VER0);
+	/* Fills every byte; resets only once the caller has the counters. */
+	ret = mpmon_stats_read(stats, mpmon_probe_nmissed(),
+			       flags & MPMON_STATS_RESET, mpmon_deliver_stats,
+			       &req);
 	kfree(stats);
 	return ret;
 }
 
-static int mpmon_read_events(void __user *uarg)
+struct mpmon_events_req {
+	void __user *uarg;
+	u32 usize;
+	struct mpmon_read_events r;
+};
+
+/* The count reaches the caller before the events leave the ring. */
+static int mpmon_deliver_events(u32 count, void *ctx)
 {
-	struct mpmon_read_events req;
+	struct mpmon_events_req *req = ctx;
+
+	req->r.count = count;
+	req->r.lost = mpmon_stats_dropped();
+	return mpmon_copy_out(req->uarg, req->usize, &req->r, sizeof(req->r));
+}
+
+static int mpmon_read_events(void __user *uarg, u32 usize)
+{
+	struct mpmon_events_req req = { .uarg = uarg, .usize = usize };
+	struct mpmon_read_events *r = &req.r;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || req.count || !req.max ||
-	    req.event_size < MPMON_EVENT_SIZE_VER0 ||
-	    req.event_size > MPMON_MAX_EVENT_SIZE || req.event_size % 8)
+	if (usize < MPMON_READ_EVENTS_SIZE_VER0)
 		return -EINVAL;
-	ret = mpmon_ring_read(u64_to_user_ptr(req.buf), req.max,
-			      req.event_size, &req.count);
+	ret = copy_struct_from_user(r, sizeof(*r), uarg, usize);
 	if (ret)
 		return ret;
-	req.lost = mpmon_stats_dropped();
-	if (copy_to_user(uarg, &req, sizeof(req)))
-		return -EFAULT;
+	if (r->flags || r->count || !r->max ||
+	    r->event_size < MPMON_EVENT_SIZE_VER0 ||
+	    r->event_size > MPMON_MAX_EVENT_SIZE || r->event_size % 8)
+		return -EINVAL;
+	ret = mpmon_ring_read(u64_to_user_ptr(r->buf), r->max, r->event_size,
+			      mpmon_deliver_events, &req);
+	if (ret < 0)
+		return ret;
+	mpmon_stats_add_read(ret);
 	return 0;
 }
 
-static int mpmon_set_filter(void __user *uarg)
+static int mpmon_set_filter(void __user *uarg, u32 usize)
 {
 	struct mpmon_filter f;
+	int ret;
 
-	if (copy_from_user(&f, uarg, sizeof(f)))
-		return -EFAULT;
+	if (usize < MPMON_FILTER_SIZE_VER0)
+		return -EINVAL;
+	ret = copy_struct_from_user(&f, sizeof(f), uarg, usize);
+	if (ret)
+		return ret;
 	if ((f.mask & ~MPMON_FILTER_ALL) || f.__reserved0 ||
 	    f.__reserved[0] || f.__reserved[1])
 		return -EINVAL;
@@ -147,49 +213,92 @@ static int mpmon_set_filter(void __user *uarg)
 	return mpmon_filter_set(&f);
 }
 
+static int mpmon_get_filter(void __user *uarg, u32 usize)
+{
+	struct mpmon_filter f;
+
+	if (usize < MPMON_FILTER_SIZE_VER0)
+		return -EINVAL;
+	mpmon_filter_get(&f);
+	return mpmon_copy_out(uarg, usize, &f, sizeof(f));
+}
+
+static int mpmon_set_enabled(void __user *uarg, u32 usize)
+{
+	u32 on;
+
+	if (usize != sizeof(on))
+		return -EINVAL;
+	if (get_user(on, (u32 __user *)uarg))
+		return -EFAULT;
+	if (on > 1)
+		return -EINVAL;
+	WRITE_ONCE(mpmon_enabled, on);
+	return 0;
+}
+
+/*
+ * Empty the ring and zero the counters with no call in between: the return
+ * handler accounts and stores under the producers' lock held here.
+ */
+static int mpmon_reset(void __user *uarg, u32 usize)
+{
+	unsigned long flags;
+
+	if (uarg)
+		return -EINVAL;
+	mpmon_ring_readers_lock();
+	mpmon_stats_lock();
+	mpmon_ring_producers_lock(&flags);
+	mpmon_ring_clear_locked();
+	mpmon_stats_reset_locked(mpmon_probe_nmissed());
+	mpmon_ring_producers_unlock(flags);
+	mpmon_stats_unlock();
+	mpmon_ring_readers_unlock();
+	return 0;
+}
+
+/*
+ * The commands by number; the size a client's header encoded in the
+ * command is its struct's size, which the handler reads (see the uapi
+ * header), so growing a struct never changes what the module accepts.
+ * GET_INFO and GET_STATS size their structs by the size field instead.
+ */
+static const struct mpmon_ioctl_desc {
+	unsigned int dir;
+	int (*fn)(void __user *uarg, u32 usize);
+} mpmon_ioctls[] = {
+	[_IOC_NR(MPMON_IOC_GET_VERSION)] = {
+		_IOC_DIR(MPMON_IOC_GET_VERSION), mpmon_get_version },
+	[_IOC_NR(MPMON_IOC_GET_INFO)] = {
+		_IOC_DIR(MPMON_IOC_GET_INFO), mpmon_get_info },
+	[_IOC_NR(MPMON_IOC_GET_STATS)] = {
+		_IOC_DIR(MPMON_IOC_GET_STATS), mpmon_get_stats },
+	[_IOC_NR(MPMON_IOC_READ_EVENTS)] = {
+		_IOC_DIR(MPMON_IOC_READ_EVENTS), mpmon_read_events },
+	[_IOC_NR(MPMON_IOC_RESET)] = {
+		_IOC_DIR(MPMON_IOC_RESET), mpmon_reset },
+	[_IOC_NR(MPMON_IOC_SET_ENABLED)] = {
+		_IOC_DIR(MPMON_IOC_SET_ENABLED), mpmon_set_enabled },
+	[_IOC_NR(MPMON_IOC_SET_FILTER)] = {
+		_IOC_DIR(MPMON_IOC_SET_FILTER), mpmon_set_filter },
+	[_IOC_NR(MPMON_IOC_GET_FILTER)] = {
+		_IOC_DIR(MPMON_IOC_GET_FILTER), mpmon_get_filter },
+};
+
 static long mpmon_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	void __user *uarg = (void __user *)arg;
-	struct mpmon_version version;
-	struct mpmon_filter f;
-	u32 on;
+	const struct mpmon_ioctl_desc *desc;
+	unsigned int nr = _IOC_NR(cmd);
 
 	if (!perfmon_capable())
 		return -EPERM;
-
-	switch (cmd) {
-	case MPMON_IOC_GET_VERSION:
-		memset(&version, 0, sizeof(version));
-		version.major = MPMON_ABI_MAJOR;
-		version.minor = MPMON_ABI_MINOR;
-		return copy_to_user(uarg, &version, sizeof(version)) ? -EFAULT : 0;
-	case MPMON_IOC_GET_INFO:
-		return mpmon_get_info(uarg);
-	case MPMON_IOC_GET_STATS:
-		return mpmon_get_stats(uarg);
-	case MPMON_IOC_READ_EVENTS:
-		return mpmon_read_events(uarg);
-	case MPMON_IOC_RESET:
-		if (arg)
-			return -EINVAL;
-		mpmon_ring_clear();
-		mpmon_stats_reset();
-		return 0;
-	case MPMON_IOC_SET_ENABLED:
-		if (get_user(on, (u32 __user *)uarg))
-			return -EFAULT;
-		if (on > 1)
-			return -EINVAL;
-		WRITE_ONCE(mpmon_enabled, on);
-		return 0;
-	case MPMON_IOC_SET_FILTER:
-		return mpmon_set_filter(uarg);
-	case MPMON_IOC_GET_FILTER:
-		mpmon_filter_get(&f);
-		return copy_to_user(uarg, &f, sizeof(f)) ? -EFAULT : 0;
-	default:
+	if (_IOC_TYPE(cmd) != MPMON_IOC_MAGIC || nr >= ARRAY_SIZE(mpmon_ioctls))
 		return -ENOTTY;
-	}
+	desc = &mpmon_ioctls[array_index_nospec(nr, ARRAY_SIZE(mpmon_ioctls))];
+	if (!desc->fn || _IOC_DIR(cmd) != desc->dir)
+		return -ENOTTY;
+	return desc->fn((void __user *)arg, _IOC_SIZE(cmd));
 }
 
 static const struct file_operations mpmon_fops = {

@@ -68,8 +68,19 @@ static int __init mpmon_init(void)
 	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) != MPMON_EVENT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) % 8);
-	BUILD_BUG_ON(sizeof(struct mpmon_read_events) != 32);
-	BUILD_BUG_ON(sizeof(struct mpmon_filter) != 48);
+	BUILD_BUG_ON(sizeof(struct mpmon_read_events) !=
+		     MPMON_READ_EVENTS_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mpmon_filter) != MPMON_FILTER_SIZE_VER0);
+	/*
+	 * Each command encodes a frozen size, never sizeof() of a struct that
+	 * may grow, and every one fits powerpc's 13-bit ioctl size field.
+	 */
+	BUILD_BUG_ON(_IOC_SIZE(MPMON_IOC_GET_INFO) != MPMON_INFO_SIZE_VER1);
+	BUILD_BUG_ON(_IOC_SIZE(MPMON_IOC_GET_STATS) != MPMON_STATS_SIZE_VER1);
+	BUILD_BUG_ON(MPMON_INFO_SIZE_VER1 > MPMON_IOC_SIZE_MAX);
+	BUILD_BUG_ON(MPMON_STATS_SIZE_VER1 > MPMON_IOC_SIZE_MAX);
+	BUILD_BUG_ON(MPMON_READ_EVENTS_SIZE_VER0 > MPMON_IOC_SIZE_MAX);
+	BUILD_BUG_ON(MPMON_FILTER_SIZE_VER0 > MPMON_IOC_SIZE_MAX);
 	BUILD_BUG_ON(MPMON_FORENSIC > 32);	/* status_written is a u32 */
 
 	ret = mpmon_check_param("maxactive", mpmon_maxactive, 1, 4096);

@@ -436,8 +436,9 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct mpmon_call *c = (struct mpmon_call *)ri->data;
 	struct mpmon_event *ev = &c->ev;
 	u64 t1 = local_clock();
+	bool readback, stored = false;
+	unsigned long flags;
 	unsigned int i;
-	bool readback;
 
 	mpmon_inflight_del(c);
 	/*
@@ -468,12 +469,21 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ev->flush_calls += c->flush_calls[i];
 		ev->flush_pages += c->flush_pages[i];
 	}
-	/* Counts the drop of an event not offered to the ring. */
+	/*
+	 * Accounted and stored in one step with respect to RESET.  The
+	 * counters count the drop of an event not offered to the ring.
+	 */
+	mpmon_ring_producers_lock(&flags);
 	mpmon_stats_account(c);
 	if (!c->record)
 		mpmon_ring_drop();
-	else if (!mpmon_ring_push(ev))
+	else if (!mpmon_ring_push_locked(ev))
 		mpmon_stats_inc_dropped();
+	else
+		stored = true;
+	mpmon_ring_producers_unlock(flags);
+	if (stored)
+		mpmon_ring_wake();
 	return 0;
 }
 

@@ -12,7 +12,13 @@
  * Readers are serialised by a mutex and copy straight from the ring's slots
  * to user space, outside the spinlock (copy_to_user() may fault): the slots
  * between tail and head are not written until tail passes them, and tail
- * moves, under the lock, only once their events have reached user space.
+ * moves, under the lock, only once the reader's caller has the count of
+ * what it got, so a read that fails at any step leaves every event in the
+ * ring.
+ *
+ * The return handler accounts a call in the counters and stores or drops
+ * its event under the same lock (mpmon_ring_producers_lock()), so that a
+ * RESET taken under it empties the ring and zeroes the counters in one step.
  */
 #include <linux/atomic.h>
 #include <linux/minmax.h>
@@ -24,9 +30,6 @@
 #include <linux/wait.h>
 
 #include "mpmon.h"
-
-/* Events copied before tail moves: room for producers comes back soon. */
-#define MPMON_READ_RUN 256U
 
 static struct {
 	raw_spinlock_t lock;
@@ -65,31 +68,49 @@ static struct mpmon_event *mpmon_ring_slot(u64 pos)
 }
 
 /*
- * Called from the return handler: never sleeps.  The event's sequence
+ * The producers' side: the return handler holds it while it accounts a
+ * call and stores or drops its event, and RESET while it empties the ring
+ * and zeroes the counters.  Never sleeps.
+ */
+void mpmon_ring_producers_lock(unsigned long *flags)
+	__acquires(&mpmon_ring.lock)
+{
+	raw_spin_lock_irqsave(&mpmon_ring.lock, *flags);
+}
+
+void mpmon_ring_producers_unlock(unsigned long flags)
+	__releases(&mpmon_ring.lock)
+{
+	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+}
+
+/*
+ * Store @ev, under mpmon_ring_producers_lock().  The event's sequence
  * number is taken under the lock, so the ring holds events in sequence
  * order; a dropped event takes its number too, so a gap is a drop.  The
  * lock orders the numbers: the atomic needs no barrier of its own.
  */
-bool mpmon_ring_push(const struct mpmon_event *ev)
+bool mpmon_ring_push_locked(const struct mpmon_event *ev)
 {
 	struct mpmon_event *slot;
-	unsigned long flags;
-	bool stored = false;
 
-	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
-	if (mpmon_ring.head - mpmon_ring.tail < mpmon_ring.capacity) {
-		slot = mpmon_ring_slot(mpmon_ring.head);
-		*slot = *ev;
-		slot->seq = atomic64_inc_return_relaxed(&mpmon_ring.seq);
-		mpmon_ring.head++;
-		stored = true;
-	} else {
+	lockdep_assert_held(&mpmon_ring.lock);
+	if (mpmon_ring.head - mpmon_ring.tail >= mpmon_ring.capacity) {
 		atomic64_inc(&mpmon_ring.seq);
+		return false;
 	}
-	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
-	if (stored && wq_has_sleeper(&mpmon_ring.waitq))
+	slot = mpmon_ring_slot(mpmon_ring.head);
+	*slot = *ev;
+	slot->seq = atomic64_inc_return_relaxed(&mpmon_ring.seq);
+	mpmon_ring.head++;
+	return true;
+}
+
+/* After a stored event, outside the lock: wake a sleeping reader. */
+void mpmon_ring_wake(void)
+{
+	if (wq_has_sleeper(&mpmon_ring.waitq))
 		wake_up_interruptible(&mpmon_ring.waitq);
-	return stored;
 }
 
 /* An event dropped without being offered (see mpmon_entry()): its number. */
@@ -152,11 +173,13 @@ static int mpmon_ring_copy_out(char __user *dst, u64 pos, u32 n, u32 stride)
 /*
  * Copy up to @max events to @buf, @stride bytes apart (the caller's
  * sizeof(struct mpmon_event), at least the first version's): the part this
- * module knows is copied, the rest of each record zeroed.  Runs of slots
- * up to the ring's end, each leaving the ring once copied.
+ * module knows is copied, the rest of each record zeroed.  Then @deliver
+ * tells the caller how many it got; only if that succeeds do the events
+ * leave the ring.  Events copied before a fault are delivered; a fault on
+ * the first is -EFAULT.  Returns the events delivered or an error.
  */
 int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
-		    u32 *count)
+		    int (*deliver)(u32 count, void *ctx), void *ctx)
 {
 	char __user *dst = (char __user *)buf;
 	unsigned long flags;
@@ -165,37 +188,46 @@ int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
 	int ret = 0;
 
 	mutex_lock(&mpmon_ring.read_mutex);
-	while (done < max) {
-		n = min_t(u64, max - done, mpmon_ring_unread());
-		if (!n)
-			break;
-		/* tail moves only under read_mutex, which is held. */
-		pos = mpmon_ring.tail;
-		n = min3(n, MPMON_READ_RUN,
-			 (u32)(mpmon_ring.capacity - pos % mpmon_ring.capacity));
-		ret = mpmon_ring_copy_out(dst, pos, n, stride);
+	/* tail moves only under read_mutex, which is held. */
+	pos = mpmon_ring.tail;
+	n = min_t(u64, max, mpmon_ring_unread());
+	while (done < n) {
+		u32 run = min_t(u32, n - done,
+				mpmon_ring.capacity - (pos + done) % mpmon_ring.capacity);
+
+		ret = mpmon_ring_copy_out(dst, pos + done, run, stride);
 		if (ret)
 			break;
+		done += run;
+		dst += (size_t)run * stride;
+	}
+	if (done || !ret)
+		ret = deliver(done, ctx);
+	if (!ret) {
 		raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
-		mpmon_ring.tail += n;
+		mpmon_ring.tail += done;
 		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
-		done += n;
-		dst += (size_t)n * stride;
+		ret = done;
 	}
 	mutex_unlock(&mpmon_ring.read_mutex);
-	mpmon_stats_add_read(done);
-	*count = done;
-	/* Events already delivered count as read even if a later run faulted. */
-	return done ? 0 : ret;
+	return ret;
 }
 
-void mpmon_ring_clear(void)
+/* Readers out, for a RESET; taken before mpmon_stats_lock(). */
+void mpmon_ring_readers_lock(void)
 {
-	unsigned long flags;
-
 	mutex_lock(&mpmon_ring.read_mutex);
-	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
-	mpmon_ring.tail = mpmon_ring.head;
-	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+}
+
+void mpmon_ring_readers_unlock(void)
+{
 	mutex_unlock(&mpmon_ring.read_mutex);
+}
+
+/* Under both locks: the ring emptied of what nobody has read. */
+void mpmon_ring_clear_locked(void)
+{
+	lockdep_assert_held(&mpmon_ring.read_mutex);
+	lockdep_assert_held(&mpmon_ring.lock);
+	mpmon_ring.tail = mpmon_ring.head;
 }

@@ -9,7 +9,9 @@
  *
  * RESET does not write the counters (a probe on another CPU may be adding
  * to them at that moment): it records their current sums as a baseline that
- * later reads subtract, which is exact whatever runs concurrently.
+ * later reads subtract, which is exact whatever runs concurrently.  The
+ * return handler accounts a call under the ring's producer lock, which
+ * RESET holds too, so the ring and the counters restart at the same call.
  */
 #include <linux/math64.h>
 #include <linux/mempolicy.h>
@@ -173,8 +175,11 @@ void mpmon_stats_add_read(unsigned int n)
 	this_cpu_add(mpmon_pcpu->events_read, n);
 }
 
-/* Raw sums over all CPUs, without the baseline. */
-static void mpmon_stats_sum(struct mpmon_stats *out)
+/*
+ * Raw sums over all CPUs, without the baseline; @missed, the kretprobes'
+ * count of calls they could not follow, is kept beside them.
+ */
+static void mpmon_stats_sum(struct mpmon_stats *out, u64 missed)
 {
 	u64 *sum = mpmon_counters(out);
 	unsigned int cpu, i;
@@ -192,7 +197,7 @@ static void mpmon_stats_sum(struct mpmon_stats *out)
 				sum[i] += v;
 		}
 	}
-	out->kretprobe_missed = mpmon_probe_nmissed();
+	out->kretprobe_missed = missed;
 }
 
 /* Zero lat_max_ns, the one counter a baseline cannot take back. */
@@ -205,30 +210,36 @@ static void mpmon_stats_clear_max(void)
 }
 
 /*
- * The counters since the last reset.  With @reset, the sums just read
- * become the new baseline, so every call is counted in exactly one of the
- * two periods: nothing falls between the read and the reset.
+ * The counters since the last reset, handed to @deliver.  With @reset, and
+ * only if @deliver succeeded, the sums just read become the new baseline:
+ * every call is counted in exactly one of the two periods, and a caller
+ * that never got the counters finds them as they were.
  */
-void mpmon_stats_read(struct mpmon_stats *out, bool reset)
+int mpmon_stats_read(struct mpmon_stats *out, u64 missed, bool reset,
+		     int (*deliver)(struct mpmon_stats *out, void *ctx),
+		     void *ctx)
 {
 	u64 *v = mpmon_counters(out);
 	u64 *base = mpmon_counters(mpmon_baseline);
 	unsigned int i;
+	int ret;
 
 	mutex_lock(&mpmon_stats_mutex);
-	mpmon_stats_sum(out);
-	for (i = 0; i < MPMON_NR_COUNTERS; i++) {
-		u64 raw = v[i];
-
+	mpmon_stats_sum(out, missed);
+	for (i = 0; i < MPMON_NR_COUNTERS; i++)
 		if (i != MPMON_LAT_MAX_IDX)
 			v[i] -= base[i];
-		if (reset)
-			base[i] = raw;
-	}
-	if (reset)
-		mpmon_stats_clear_max();
-	mutex_unlock(&mpmon_stats_mutex);
 	out->size = sizeof(*out);
+	ret = deliver(out, ctx);
+	if (!ret && reset) {
+		/* base + (raw - base): the raw sums of the read. */
+		for (i = 0; i < MPMON_NR_COUNTERS; i++)
+			if (i != MPMON_LAT_MAX_IDX)
+				base[i] += v[i];
+		mpmon_stats_clear_max();
+	}
+	mutex_unlock(&mpmon_stats_mutex);
+	return ret;
 }
 
 u64 mpmon_stats_dropped(void)
@@ -244,10 +255,24 @@ u64 mpmon_stats_dropped(void)
 	return dropped;
 }
 
-void mpmon_stats_reset(void)
+/* A RESET's: taken after mpmon_ring_readers_lock(). */
+void mpmon_stats_lock(void)
 {
 	mutex_lock(&mpmon_stats_mutex);
-	mpmon_stats_sum(mpmon_baseline);
-	mpmon_stats_clear_max();
+}
+
+void mpmon_stats_unlock(void)
+{
 	mutex_unlock(&mpmon_stats_mutex);
+}
+
+/*
+ * Under mpmon_stats_lock() and, so that no call is half accounted,
+ * mpmon_ring_producers_lock(): the current sums become the baseline.
+ */
+void mpmon_stats_reset_locked(u64 missed)
+{
+	lockdep_assert_held(&mpmon_stats_mutex);
+	mpmon_stats_sum(mpmon_baseline, missed);
+	mpmon_stats_clear_max();
 }

@@ -25,6 +25,11 @@ nodes=$(cat /sys/devices/system/node/online)
 # The module's own view against what the workload did.
 run ./mpmon_selftest
 
+# Clients built against every released uapi header keep working.
+for c in ./abi_client-*; do
+	[ -x "$c" ] && run "$c"
+done
+
 # Ring overflow needs a small ring: reload with the smallest one.
 if rmmod mpmon && insmod /mpvm/mpmon.ko ring_events=16; then
 	run ./mpmon_selftest ring_overflow

@@ -962,6 +962,151 @@ static int test_abi(void)
 	return 1;
 }
 
+/* A page the caller can read but the kernel cannot write back to. */
+static void *read_only_copy(const void *src, size_t len)
+{
+	void *p = mmap(NULL, psize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	memcpy(p, src, len);
+	if (mprotect(p, psize, PROT_READ))
+		die("mprotect");
+	return p;
+}
+
+/*
+ * A failed ioctl changes nothing: counters are not reset and events do not
+ * leave the ring unless the caller got the answer.  The truth is the three
+ * calls this test made.
+ */
+static int test_failed_ioctls(void)
+{
+	struct mpmon_event ev[8];
+	struct {
+		struct mpmon_read_events r;
+		__u64 extra;
+	} big;
+	struct mpmon_stats s, *ro_stats;
+	struct mpmon_read_events *ro_req;
+	int status[3], i;
+	char *buf = map_pages(3);
+	void *pages[3] = { buf, buf + psize, buf + 2 * psize };
+
+	reset();
+	for (i = 0; i < 3; i++)
+		mp(0, 1, &pages[i], NULL, &status[i], 0);
+
+	/* RESET with a size the module refuses: nothing is reset. */
+	memset(&s, 0, sizeof(s));
+	s.size = 4;
+	s.flags = MPMON_STATS_RESET;
+	EXPECT_EQ("GET_STATS+RESET size 4", -1, ioctl(dev, MPMON_IOC_GET_STATS, &s));
+	EXPECT_EQ("errno", EINVAL, errno);
+	s.size = MPMON_STATS_SIZE_VER0 + 4;
+	EXPECT_EQ("GET_STATS+RESET odd size", -1, ioctl(dev, MPMON_IOC_GET_STATS, &s));
+	EXPECT_EQ("errno", EINVAL, errno);
+	get_stats(&s);
+	EXPECT_EQ("calls after refused RESET", 3, s.calls);
+
+	/* RESET into a struct the kernel cannot write: nothing is reset. */
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	s.flags = MPMON_STATS_RESET;
+	ro_stats = read_only_copy(&s, sizeof(s));
+	EXPECT_EQ("GET_STATS+RESET read-only", -1,
+		  ioctl(dev, MPMON_IOC_GET_STATS, ro_stats));
+	EXPECT_EQ("errno", EFAULT, errno);
+	get_stats(&s);
+	EXPECT_EQ("calls after faulted RESET", 3, s.calls);
+
+	/* A bigger request struct: unknown nonzero bytes refused... */
+	memset(&big, 0, sizeof(big));
+	big.r.buf = (uintptr_t)ev;
+	big.r.max = 8;
+	big.r.event_size = sizeof(ev[0]);
+	big.extra = 1;
+	EXPECT_EQ("READ_EVENTS bigger, nonzero tail", -1,
+		  ioctl(dev, _IOC(_IOC_READ | _IOC_WRITE, MPMON_IOC_MAGIC,
+				  _IOC_NR(MPMON_IOC_READ_EVENTS), sizeof(big)), &big));
+	EXPECT_EQ("errno", E2BIG, errno);
+	/* ... and a request the kernel cannot write the count to. */
+	ro_req = read_only_copy(&big.r, sizeof(big.r));
+	EXPECT_EQ("READ_EVENTS read-only request", -1,
+		  ioctl(dev, MPMON_IOC_READ_EVENTS, ro_req));
+	EXPECT_EQ("errno", EFAULT, errno);
+	/* The wrong direction is another command. */
+	EXPECT_EQ("GET_STATS as write-only", -1,
+		  ioctl(dev, _IOC(_IOC_WRITE, MPMON_IOC_MAGIC,
+				  _IOC_NR(MPMON_IOC_GET_STATS), sizeof(s)), &s));
+	EXPECT_EQ("errno", ENOTTY, errno);
+
+	/* All three events are still there, for a bigger zero-tailed struct. */
+	big.extra = 0;
+	if (ioctl(dev, _IOC(_IOC_READ | _IOC_WRITE, MPMON_IOC_MAGIC,
+			    _IOC_NR(MPMON_IOC_READ_EVENTS), sizeof(big)), &big))
+		bad("READ_EVENTS bigger, zero tail: %s", strerror(errno));
+	EXPECT_EQ("events after failed reads", 3, big.r.count);
+	for (i = 0; i < (int)big.r.count && i < 3; i++)
+		EXPECT_EQ("event status", status[i], ev[i].status[0]);
+	get_stats(&s);
+	EXPECT_EQ("events_read", 3, s.events_read);
+	EXPECT_EQ("ring_dropped", 0, s.ring_dropped);
+	munmap(ro_stats, psize);
+	munmap(ro_req, psize);
+	munmap(buf, 3 * psize);
+	return 1;
+}
+
+static volatile int hammer_stop;
+
+static void *hammer(void *arg)
+{
+	char *buf = arg;
+	void *page = buf;
+	int status;
+
+	while (!hammer_stop)
+		mp(0, 1, &page, NULL, &status, 0);
+	return NULL;
+}
+
+/*
+ * RESET empties the ring and zeroes the counters in one step, so after any
+ * number of them under load every call counted since the last one is read
+ * or dropped: calls == read + dropped once the ring is drained.
+ */
+static int test_reset_one_step(void)
+{
+	static struct mpmon_event ev[MAXEV];
+	struct mpmon_stats s;
+	pthread_t th[2];
+	char *buf = map_pages(2);
+	int i, n = 0, got;
+
+	reset();
+	hammer_stop = 0;
+	for (i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, hammer, buf + i * psize);
+	for (i = 0; i < 2000; i++) {
+		xioctl(MPMON_IOC_RESET, NULL, "RESET");
+		if (i % 16 == 0)
+			read_events(ev, 64);
+	}
+	hammer_stop = 1;
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	while ((got = read_events(ev, MAXEV)) > 0)
+		n += got;
+	get_stats(&s);
+	EXPECT_EQ("calls == read + dropped after RESETs", s.calls,
+		  (long long)n + s.ring_dropped);
+	EXPECT_EQ("events_read", n, s.events_read);
+	munmap(buf, 2 * psize);
+	return 1;
+}
+
 /* Without privileges: the node's mode refuses (EACCES), and so does the module. */
 static int test_unprivileged(void)
 {
@@ -1409,6 +1554,8 @@ static const struct {
 	{ "poll_readers", test_poll_readers, 1 },
 	{ "flush", test_flush, 1 },
 	{ "read_runs", test_read_runs, 1 },
+	{ "failed_ioctls", test_failed_ioctls, 1 },
+	{ "reset_one_step", test_reset_one_step, 1 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };
 

@@ -19,6 +19,8 @@
 /* Not every program uses every helper. */
 #define VMTEST_HELPER static __attribute__((unused))
 
+#define MPMON_DEVICE_PATH "/dev/mpmon"
+
 #define MPOL_MF_MOVE	 (1 << 1)
 #define MPOL_MF_MOVE_ALL (1 << 2)
 

@@ -9,13 +9,30 @@
  * the layout is the same for 32- and 64-bit callers and the fields are read
  * natively on big- and little-endian machines.
  *
- * Growth: GET_INFO and GET_STATS structs begin with a size field that the
- * caller sets to sizeof() of its version of the struct.  The kernel copies
- * out min(caller size, kernel size) bytes, zero-fills whatever is beyond its
- * own size, and writes back in size the number of bytes it filled.  Fields
- * are only ever appended.  Input structs are read with copy_struct_from_user()
- * semantics: unknown trailing bytes must be zero (else -E2BIG).  Every
- * reserved field and flag bit must be zero (else -EINVAL).
+ * Growth without breaking a client built against an older header:
+ *
+ * - The module dispatches on the command's type and number (_IOC_NR), not
+ *   on the whole command word, so the size a client's header encoded in it
+ *   never makes the module refuse the command.
+ * - The command numbers below are frozen: each encodes the size its struct
+ *   had when the number was published, never sizeof() of today's struct.
+ *   powerpc's ioctl size field has 13 bits, so every encoded size stays
+ *   below 8192 (MPMON_IOC_SIZE_MAX).
+ * - GET_INFO and GET_STATS structs begin with a size field that the caller
+ *   sets to sizeof() of its version of the struct: at least the first
+ *   version's size and a multiple of 8, else -EINVAL.  The module fills
+ *   min(caller size, its size) bytes, zero-fills the rest of the caller's
+ *   struct, and writes back in size the number of bytes it filled.
+ * - READ_EVENTS, SET_FILTER and GET_FILTER take the caller's struct size
+ *   from the command (_IOC_SIZE): input is read as copy_struct_from_user()
+ *   does (a larger struct's unknown trailing bytes must be zero, else
+ *   -E2BIG; one smaller than the first version is -EINVAL), output is
+ *   truncated or zero-filled to the caller's size.
+ * - Fields are only ever appended; every reserved field and flag bit must
+ *   be zero (else -EINVAL).
+ *
+ * A failed ioctl changes nothing: no counter is reset and no event leaves
+ * the ring unless the whole answer reached the caller.
  */
 #ifndef _UAPI_LINUX_MPMON_H
 #define _UAPI_LINUX_MPMON_H
@@ -23,14 +40,13 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define MPMON_DEVICE_PATH	"/dev/mpmon"
-
 /*
  * A major change breaks compatibility; a minor one only appends fields or
- * adds ioctls.
+ * adds ioctls.  1.1: MPMON_STATS_RESET; 1.2: MMU context; 1.3: commands
+ * dispatched by number, whatever size a client's header encoded.
  */
 #define MPMON_ABI_MAJOR		1
-#define MPMON_ABI_MINOR		2	/* 1.1: MPMON_STATS_RESET; 1.2: MMU context */
+#define MPMON_ABI_MINOR		3
 
 /*
  * 0xBA is not listed in Documentation/userspace-api/ioctl/ioctl-number.rst.
@@ -272,13 +288,53 @@ struct mpmon_filter {
 	__u64 __reserved[2];
 };
 
+#define MPMON_READ_EVENTS_SIZE_VER0	32
+#define MPMON_FILTER_SIZE_VER0		48
+
+/* Largest size an ioctl command may encode on every architecture. */
+#define MPMON_IOC_SIZE_MAX	8191
+
+/**
+ * DOC: ioctls
+ *
+ * All need CAP_PERFMON or CAP_SYS_ADMIN (else -EPERM); an unknown command
+ * is -ENOTTY; a bad user address is -EFAULT.
+ *
+ * MPMON_IOC_GET_VERSION - the ABI version (struct mpmon_version).
+ *
+ * MPMON_IOC_GET_INFO - the module's configuration and the machine's
+ * translation context (struct mpmon_info, sized by its size field).
+ *
+ * MPMON_IOC_GET_STATS - the counters since the last reset (struct
+ * mpmon_stats, sized by its size field).  With MPMON_STATS_RESET in flags,
+ * they are zeroed in the same step, once the caller has them.  -EINVAL for
+ * an unknown flag or a bad size.
+ *
+ * MPMON_IOC_READ_EVENTS - move up to max events from the ring to buf
+ * (struct mpmon_read_events); never blocks.  Events leave the ring only
+ * once count has reached the caller.  -EINVAL for a bad max, event_size or
+ * a nonzero flags or count.
+ *
+ * MPMON_IOC_RESET - empty the ring and zero the counters, in one step with
+ * respect to the probes.  The argument must be 0.
+ *
+ * MPMON_IOC_SET_ENABLED - start (1) or stop (0) recording (a __u32).
+ *
+ * MPMON_IOC_SET_FILTER, MPMON_IOC_GET_FILTER - which callers are recorded
+ * (struct mpmon_filter).
+ */
 #define MPMON_IOC_GET_VERSION	_IOR(MPMON_IOC_MAGIC, 0x00, struct mpmon_version)
-#define MPMON_IOC_GET_INFO	_IOWR(MPMON_IOC_MAGIC, 0x01, struct mpmon_info)
-#define MPMON_IOC_GET_STATS	_IOWR(MPMON_IOC_MAGIC, 0x02, struct mpmon_stats)
-#define MPMON_IOC_READ_EVENTS	_IOWR(MPMON_IOC_MAGIC, 0x03, struct mpmon_read_events)
+#define MPMON_IOC_GET_INFO	_IOC(_IOC_READ | _IOC_WRITE, MPMON_IOC_MAGIC, 0x01, \
+				     MPMON_INFO_SIZE_VER1)
+#define MPMON_IOC_GET_STATS	_IOC(_IOC_READ | _IOC_WRITE, MPMON_IOC_MAGIC, 0x02, \
+				     MPMON_STATS_SIZE_VER1)
+#define MPMON_IOC_READ_EVENTS	_IOC(_IOC_READ | _IOC_WRITE, MPMON_IOC_MAGIC, 0x03, \
+				     MPMON_READ_EVENTS_SIZE_VER0)
 #define MPMON_IOC_RESET		_IO(MPMON_IOC_MAGIC, 0x04)
 #define MPMON_IOC_SET_ENABLED	_IOW(MPMON_IOC_MAGIC, 0x05, __u32)
-#define MPMON_IOC_SET_FILTER	_IOW(MPMON_IOC_MAGIC, 0x06, struct mpmon_filter)
-#define MPMON_IOC_GET_FILTER	_IOR(MPMON_IOC_MAGIC, 0x07, struct mpmon_filter)
+#define MPMON_IOC_SET_FILTER	_IOC(_IOC_WRITE, MPMON_IOC_MAGIC, 0x06, \
+				     MPMON_FILTER_SIZE_VER0)
+#define MPMON_IOC_GET_FILTER	_IOC(_IOC_READ, MPMON_IOC_MAGIC, 0x07, \
+				     MPMON_FILTER_SIZE_VER0)
 
 #endif /* _UAPI_LINUX_MPMON_H */
