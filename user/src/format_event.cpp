@@ -2,6 +2,7 @@
 #include "format_event.hpp"
 
 #include "decode.hpp"
+#include "json_field.hpp"
 #include "text.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
+#include <utility>
 
 namespace mpctl {
 
@@ -144,66 +146,88 @@ nlohmann::ordered_json event_json(const mpmon_event& ev) {
 }
 
 mpmon_event event_from_json(const nlohmann::json& j) {
+    auto field = [&j]<typename T>(std::string_view key, T& out) {
+        out = json_field<T>(j, "", key);
+    };
     mpmon_event ev{};
     ev.size = sizeof(ev);
-    ev.seq = j.at("seq").get<std::uint64_t>();
-    ev.ts_ns = j.at("ts_ns").get<std::uint64_t>();
-    ev.latency_ns = j.at("latency_ns").get<std::uint64_t>();
-    ev.cpu = j.at("cpu").get<std::uint32_t>();
-    ev.cpu_node = j.at("cpu_node").get<std::int32_t>();
-    ev.tgid = j.at("tgid").get<std::uint32_t>();
-    ev.pid = j.at("pid").get<std::uint32_t>();
-    ev.uid = j.at("uid").get<std::uint32_t>();
-    auto comm = j.at("comm").get<std::string>();
-    std::memcpy(ev.comm, comm.data(), std::min(comm.size(), sizeof(ev.comm) - 1));
-    ev.target_pid = j.at("target_pid").get<std::int32_t>();
-    ev.count = j.at("count").get<std::uint64_t>();
-    ev.mp_flags = j.at("mp_flags").get<std::uint32_t>();
-    auto mode = j.at("mode").get<std::string>();
+    field("seq", ev.seq);
+    field("ts_ns", ev.ts_ns);
+    field("latency_ns", ev.latency_ns);
+    field("cpu", ev.cpu);
+    field("cpu_node", ev.cpu_node);
+    field("tgid", ev.tgid);
+    field("pid", ev.pid);
+    field("uid", ev.uid);
+    to_field(ev.comm, json_field<std::string>(j, "", "comm"));
+    field("target_pid", ev.target_pid);
+    field("count", ev.count);
+    field("mp_flags", ev.mp_flags);
+    auto mode = json_field<std::string>(j, "", "mode");
     auto mode_number = mode_value(mode);
     if (!mode_number)
-        throw std::invalid_argument("unknown mode '" + mode + "'");
+        throw field_error("mode", fmt::format("unknown mode '{}'", printable(mode)));
     ev.mode = *mode_number;
-    ev.ret = j.at("ret").get<std::int64_t>();
-    const auto& pages = j.at("pages");
+    field("ret", ev.ret);
+    const auto& pages = json_member(j, "", "pages");
+    const auto& nodes = json_member(j, "", "nodes");
+    const auto& status = json_member(j, "", "status");
+    if (!pages.is_array())
+        throw field_error("pages", "expected an array, found " + json_excerpt(pages));
     ev.nr_forensic =
         static_cast<std::uint32_t>(std::min<std::size_t>(pages.size(), MPMON_FORENSIC));
     for (std::uint32_t i = 0; i < ev.nr_forensic; ++i) {
-        ev.pages[i] = std::stoull(pages[i].get<std::string>(), nullptr, 16);
-        const auto& nodes = j.at("nodes");
+        auto name = element_name("pages", i);
+        ev.pages[i] = hex_number(json_as<std::string>(pages[i], name), name);
+        // null: a query (no nodes), or a status entry the kernel did not write.
         if (!nodes.is_null())
-            ev.nodes[i] = nodes.at(i).get<std::int32_t>();
-        const auto& st = j.at("status").at(i);
+            ev.nodes[i] =
+                json_as<std::int32_t>(json_element(nodes, "nodes", i), element_name("nodes", i));
+        const auto& st = json_element(status, "status", i);
         if (!st.is_null()) {
-            ev.status[i] = st.get<std::int32_t>();
+            ev.status[i] = json_as<std::int32_t>(st, element_name("status", i));
             ev.status_written |= 1U << i;
         }
     }
-    for (const auto& [key, value] : j.at("outcome").items()) {
-        auto pages_n = value.get<std::uint32_t>();
-        if (key.rfind("node", 0) == 0) {
+    const auto& outcome = json_member(j, "", "outcome");
+    if (!outcome.is_object())
+        throw field_error("outcome", "expected an object, found " + json_excerpt(outcome));
+    for (const auto& [key, value] : outcome.items()) {
+        auto name = member_name("outcome", key);
+        auto pages_n = json_as<std::uint32_t>(value, name);
+        if (key.starts_with("node")) {
+            auto node = decimal_number(std::string_view(key).substr(4), name);
+            if (!std::in_range<std::int32_t>(node))
+                throw field_error(name, "node out of range");
             if (ev.nr_node_pages < MPMON_EVENT_NODES)
-                ev.node_pages[ev.nr_node_pages++] = {std::stoi(key.substr(4)), pages_n};
+                ev.node_pages[ev.nr_node_pages++] = {static_cast<std::int32_t>(node), pages_n};
             continue;
         }
         unsigned c = 0;
         while (c < MPMON_PERR_NR && page_err_name(c) != key)
             ++c;
         if (c == MPMON_PERR_NR)
-            throw std::invalid_argument("unknown outcome key " + key);
+            throw field_error(name, "unknown outcome");
         ev.page_err[c] = pages_n;
     }
-    ev.node_overflow = j.at("node_overflow").get<std::uint32_t>();
-    ev.pages_written = j.at("pages_written").get<std::uint64_t>();
-    ev.pages_not_written = j.at("pages_not_written").get<std::uint64_t>();
-    ev.pages_truncated = j.at("pages_truncated").get<std::uint64_t>();
+    field("node_overflow", ev.node_overflow);
+    field("pages_written", ev.pages_written);
+    field("pages_not_written", ev.pages_not_written);
+    field("pages_truncated", ev.pages_truncated);
     // Captures of ABI 1.0/1.1 modules have no flush fields.
-    ev.flush_calls = j.value("flush_calls", std::uint64_t{0});
-    ev.flush_pages = j.value("flush_pages", std::uint64_t{0});
-    for (const auto& name : j.at("event_flags"))
+    if (j.contains("flush_calls"))
+        field("flush_calls", ev.flush_calls);
+    if (j.contains("flush_pages"))
+        field("flush_pages", ev.flush_pages);
+    const auto& flags = json_member(j, "", "event_flags");
+    if (!flags.is_array())
+        throw field_error("event_flags", "expected an array, found " + json_excerpt(flags));
+    for (std::size_t k = 0; k < flags.size(); ++k) {
+        auto name = json_as<std::string>(flags[k], element_name("event_flags", k));
         for (const auto& [bit, known] : event_flag_names)
-            if (name.get<std::string>() == known)
+            if (name == known)
                 ev.flags |= bit;
+    }
     return ev;
 }
 

@@ -2,6 +2,7 @@
 #include "format_info.hpp"
 
 #include "decode.hpp"
+#include "json_field.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -168,72 +169,110 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
 
 namespace {
 
-std::uint32_t known(std::optional<std::uint32_t> value, const char* what, const std::string& name) {
+std::uint32_t known(std::optional<std::uint32_t> value, std::string_view field, const char* what,
+                    const std::string& name) {
     if (!value)
-        throw std::invalid_argument(fmt::format("unknown {} '{}'", what, name));
+        throw field_error(field, fmt::format("unknown {} '{}'", what, printable(name)));
     return *value;
 }
 
 // "1.2" -> (1, 2).
-std::pair<std::uint32_t, std::uint32_t> version_pair(const std::string& text) {
-    unsigned major = 0, minor = 0;
+std::pair<std::uint32_t, std::uint32_t> version_pair(const std::string& text,
+                                                     std::string_view field) {
     auto dot = text.find('.');
     if (dot == std::string::npos)
-        throw std::invalid_argument(fmt::format("bad ABI version '{}'", text));
-    major = static_cast<unsigned>(std::stoul(text.substr(0, dot)));
-    minor = static_cast<unsigned>(std::stoul(text.substr(dot + 1)));
-    return {major, minor};
+        throw field_error(field, fmt::format("bad ABI version '{}'", printable(text)));
+    auto part = [&](std::string_view digits) {
+        auto n = decimal_number(digits, field);
+        if (!std::in_range<std::uint32_t>(n))
+            throw field_error(field, fmt::format("bad ABI version '{}'", printable(text)));
+        return static_cast<std::uint32_t>(n);
+    };
+    auto view = std::string_view(text);
+    return {part(view.substr(0, dot)), part(view.substr(dot + 1))};
 }
 
 } // namespace
 
 mpmon_info info_from_json(const nlohmann::json& j) {
+    // Named as in the recording's header, where this is "info".
+    constexpr std::string_view top = "info";
+    auto field = [&j, top]<typename T>(std::string_view key, T& out) {
+        out = json_field<T>(j, top, key);
+    };
+    auto text = [](const nlohmann::json& object, std::string_view parent, std::string_view key) {
+        return json_field<std::string>(object, parent, key);
+    };
     mpmon_info i{};
     i.size = sizeof(i);
-    std::tie(i.abi_major, i.abi_minor) = version_pair(j.at("abi").at("module").get<std::string>());
-    to_field(i.module_version, j.at("module_version").get<std::string>());
-    to_field(i.symbol, j.at("symbol").get<std::string>());
-    auto arch = j.at("arch").get<std::string>();
-    i.arch = known(arch_value(arch), "architecture", arch);
-    i.big_endian = j.at("big_endian").get<bool>() ? 1 : 0;
-    i.enabled = j.at("enabled").get<bool>() ? 1 : 0;
-    i.ring_capacity = j.at("ring_capacity").get<std::uint32_t>();
-    i.event_size = j.at("event_size").get<std::uint32_t>();
-    i.page_size = j.at("page_size").get<std::uint32_t>();
-    i.nr_online_nodes = j.at("nodes").at("online").get<std::uint32_t>();
-    i.nr_node_ids = j.at("nodes").at("possible").get<std::uint32_t>();
-    i.nr_cpu_ids = j.at("cpus").get<std::uint32_t>();
-    i.maxactive = j.at("maxactive").get<std::uint32_t>();
-    i.max_status = j.at("max_status").get<std::uint32_t>();
-    auto source = j.at("status_source").get<std::string>();
-    i.status_source = known(status_source_value(source), "status source", source);
+    const auto& abi = json_member(j, top, "abi");
+    std::tie(i.abi_major, i.abi_minor) =
+        version_pair(text(abi, "info.abi", "module"), "info.abi.module");
+    to_field(i.module_version, text(j, top, "module_version"));
+    to_field(i.symbol, text(j, top, "symbol"));
+    auto arch = text(j, top, "arch");
+    i.arch = known(arch_value(arch), "info.arch", "architecture", arch);
+    i.big_endian = json_field<bool>(j, top, "big_endian") ? 1 : 0;
+    i.enabled = json_field<bool>(j, top, "enabled") ? 1 : 0;
+    field("ring_capacity", i.ring_capacity);
+    field("event_size", i.event_size);
+    field("page_size", i.page_size);
+    const auto& nodes = json_member(j, top, "nodes");
+    i.nr_online_nodes = json_field<std::uint32_t>(nodes, "info.nodes", "online");
+    i.nr_node_ids = json_field<std::uint32_t>(nodes, "info.nodes", "possible");
+    field("cpus", i.nr_cpu_ids);
+    field("maxactive", i.maxactive);
+    field("max_status", i.max_status);
+    auto source = text(j, top, "status_source");
+    i.status_source =
+        known(status_source_value(source), "info.status_source", "status source", source);
 
-    const auto& mmu = j.at("mmu");
-    auto mode = mmu.at("mode").get<std::string>();
-    i.mmu = known(mmu_value(mode), "MMU", mode);
-    for (auto size : mmu.at("page_sizes").get<std::vector<std::uint64_t>>())
+    const auto& mmu = json_member(j, top, "mmu");
+    constexpr std::string_view in_mmu = "info.mmu";
+    auto mode = text(mmu, in_mmu, "mode");
+    i.mmu = known(mmu_value(mode), "info.mmu.mode", "MMU", mode);
+    const auto& sizes = json_member(mmu, in_mmu, "page_sizes");
+    if (!sizes.is_array())
+        throw field_error("info.mmu.page_sizes", "expected an array, found " + json_excerpt(sizes));
+    for (std::size_t k = 0; k < sizes.size(); ++k) {
+        auto size = json_as<std::uint64_t>(sizes[k], element_name("info.mmu.page_sizes", k));
         if (size && (size & (size - 1)) == 0)
             i.page_sizes |= size;
-    i.hpt_order = mmu.value("hpt_order", std::uint32_t{0});
-    if (mmu.value("segment_1t", false))
+    }
+    auto optional = [&mmu, in_mmu]<typename T>(std::string_view key, T& out) {
+        if (mmu.is_object() && mmu.contains(key))
+            out = json_field<T>(mmu, in_mmu, key);
+    };
+    optional("hpt_order", i.hpt_order);
+    bool segment_1t = false;
+    optional("segment_1t", segment_1t);
+    if (segment_1t)
         i.mmu_flags |= MPMON_MMUF_1T_SEGMENT;
-    i.pid_bits = mmu.value("pid_bits", std::uint32_t{0});
-    i.paging_levels = mmu.value("paging_levels", std::uint32_t{0});
-    auto probes = mmu.at("flush_probes").get<std::vector<std::string>>();
+    optional("pid_bits", i.pid_bits);
+    optional("paging_levels", i.paging_levels);
+    const auto& probes = json_member(mmu, in_mmu, "flush_probes");
+    if (!probes.is_array())
+        throw field_error("info.mmu.flush_probes",
+                          "expected an array, found " + json_excerpt(probes));
     for (std::size_t k = 0; k < probes.size() && k < MPMON_FLUSH_PROBES; ++k) {
         i.flush_probes |= 1U << k;
-        to_field(i.flush_probe[k], probes[k]);
+        to_field(i.flush_probe[k],
+                 json_as<std::string>(probes[k], element_name("info.mmu.flush_probes", k)));
     }
 
-    const auto& cpu = j.at("cpu");
-    i.cpu_pvr =
-        static_cast<std::uint32_t>(std::stoul(cpu.at("pvr").get<std::string>(), nullptr, 16));
-    to_field(i.cpu_name, cpu.at("name").get<std::string>());
-    if (cpu.at("architected").get<bool>())
+    const auto& cpu = json_member(j, top, "cpu");
+    constexpr std::string_view in_cpu = "info.cpu";
+    auto pvr = hex_number(text(cpu, in_cpu, "pvr"), "info.cpu.pvr");
+    if (!std::in_range<std::uint32_t>(pvr))
+        throw field_error("info.cpu.pvr", "out of range");
+    i.cpu_pvr = static_cast<std::uint32_t>(pvr);
+    to_field(i.cpu_name, text(cpu, in_cpu, "name"));
+    if (json_field<bool>(cpu, in_cpu, "architected"))
         i.mmu_flags |= MPMON_MMUF_ARCHITECTED;
-    auto kind = j.at("platform").at("kind").get<std::string>();
-    i.platform = known(platform_value(kind), "platform", kind);
-    to_field(i.platform_name, j.at("platform").at("name").get<std::string>());
+    const auto& platform = json_member(j, top, "platform");
+    auto kind = text(platform, "info.platform", "kind");
+    i.platform = known(platform_value(kind), "info.platform.kind", "platform", kind);
+    to_field(i.platform_name, text(platform, "info.platform", "name"));
     return i;
 }
 

@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "format_event.hpp"
 #include "format_info.hpp"
+#include "json_field.hpp"
 
 #include <chrono>
 #include <fmt/chrono.h>
@@ -48,11 +49,12 @@ std::string utc_now() {
 namespace {
 
 RecordingEnd end_from_json(const nlohmann::json& j) {
+    constexpr std::string_view top = "mpmon_recording_end";
     RecordingEnd end;
-    end.events = j.at("events").get<std::uint64_t>();
-    end.ring_dropped = j.at("ring_dropped").get<std::uint64_t>();
-    end.seconds = j.at("seconds").get<double>();
-    end.ended = j.at("ended").get<std::string>();
+    end.events = json_field<std::uint64_t>(j, top, "events");
+    end.ring_dropped = json_field<std::uint64_t>(j, top, "ring_dropped");
+    end.seconds = json_field<double>(j, top, "seconds");
+    end.ended = json_field<std::string>(j, top, "ended");
     return end;
 }
 
@@ -84,11 +86,11 @@ Recording read_recording(std::istream& in) {
             if (r.header.is_null()) {
                 if (!j.is_object() || !j.contains("mpmon_recording"))
                     throw fail("not an mpctl recording (no mpmon_recording header)");
-                auto version = j.at("mpmon_recording").get<int>();
+                auto version = json_field<int>(j, "", "mpmon_recording");
                 if (version != recording_format)
                     throw fail(fmt::format("recording format {} (this mpctl reads {})", version,
                                            recording_format));
-                r.info = info_from_json(j.at("info"));
+                r.info = info_from_json(json_member(j, "", "info"));
                 r.header = std::move(j);
             } else if (j.contains("mpmon_recording_end")) {
                 r.end = end_from_json(j.at("mpmon_recording_end"));
