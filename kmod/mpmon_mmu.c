@@ -96,6 +96,24 @@ static u64 mpmon_flush_range(unsigned long start, unsigned long end,
 	return (end - start) >> shift;
 }
 
+/*
+ * Whether the probed function was called in task context.  A kprobe that
+ * fires through a breakpoint rather than ftrace or an optimised jump (before
+ * optimisation, or on a kernel without kprobes-on-ftrace) runs its handler
+ * in the trap, which x86 enters as an NMI (irqentry_nmi_enter()): what
+ * counts is the context the trap interrupted, without the trap's own
+ * NMI_OFFSET + HARDIRQ_OFFSET.  A real NMI or interrupt below it still
+ * shows.
+ */
+static bool mpmon_probed_in_task(void)
+{
+	unsigned int pc = preempt_count();
+
+	if (IS_ENABLED(CONFIG_X86) && in_nmi())
+		pc -= NMI_OFFSET + HARDIRQ_OFFSET;
+	return !(pc & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET));
+}
+
 static int mpmon_flush_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct mpmon_flush_probe *fp =
@@ -104,7 +122,7 @@ static int mpmon_flush_pre(struct kprobe *kp, struct pt_regs *regs)
 	u64 pages = 0;
 
 	/* Interrupt handlers flush for nobody's move_pages. */
-	if (!in_task())
+	if (!mpmon_probed_in_task())
 		return 0;
 	c = mpmon_current_call();
 	if (!c)

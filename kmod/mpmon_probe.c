@@ -370,6 +370,21 @@ static void mpmon_event_identity(struct mpmon_event *ev, unsigned long upages,
 	mpmon_read_args(ev, upages, unodes);
 }
 
+/*
+ * A 32-bit call's arguments as the kernel uses them.  x86_64's
+ * syscall_get_arguments() returns whole registers, which a 64-bit process
+ * entering through int $0x80 may have left with high bits set; the ia32
+ * wrapper zero-extends each from 32 bits (SC_IA32_REGS_TO_ARGS), and so
+ * does this.  powerpc masks them already.
+ */
+static void mpmon_compat_args(unsigned long *args)
+{
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		args[i] = (u32)args[i];
+}
+
 static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct mpmon_call *c = (struct mpmon_call *)ri->data;
@@ -410,12 +425,14 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		mpmon_event_clear_outcome(ev, false);
 	}
 	ev->size = sizeof(*ev);
+	if (in_compat_syscall()) {
+		mpmon_compat_args(args);
+		ev->flags |= MPMON_EV_COMPAT;
+	}
 	ev->target_pid = (int)args[0];
 	ev->count = args[1];
 	ev->mode = args[3] ? MPMON_MODE_MOVE : MPMON_MODE_QUERY;
 	ev->mp_flags = (u32)args[5];
-	if (in_compat_syscall())
-		ev->flags |= MPMON_EV_COMPAT;
 	if (c->record)
 		mpmon_event_identity(ev, args[2], args[3]);
 	/*

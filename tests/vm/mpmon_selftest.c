@@ -1185,6 +1185,83 @@ static int test_compat32(void)
 }
 
 
+#ifdef __x86_64__
+/*
+ * move_pages through the 32-bit entry (int $0x80) from this 64-bit
+ * process, with every argument register's high half set to garbage the
+ * kernel ignores: the ia32 wrapper uses the low 32 bits only.  The red zone
+ * is stepped over before rbp (the sixth argument) is saved.
+ */
+static long int80_move_pages(unsigned long pid, unsigned long count,
+			     unsigned long pages, unsigned long nodes,
+			     unsigned long status, unsigned long flags)
+{
+	long ret;
+
+	asm volatile("sub $128, %%rsp\n\t"
+		     "push %%rbp\n\t"
+		     "mov %[flags], %%rbp\n\t"
+		     "int $0x80\n\t"
+		     "pop %%rbp\n\t"
+		     "add $128, %%rsp"
+		     : "=a"(ret)
+		     : "0"(317UL), "b"(pid), "c"(count), "d"(pages), "S"(nodes),
+		       "D"(status), [flags] "r"(flags)
+		     : "memory", "cc", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+/* What mpmon records is what the kernel used: the low 32 bits. */
+static int test_compat_dirty_high(void)
+{
+	const unsigned long dirty = 0xdead000000000000UL;
+	struct mpmon_event ev[4];
+	struct truth t = { 0 };
+	uint32_t *low;
+	char *page;
+	long ret;
+
+	/* Everything the 32-bit call points at must lie below 4 GiB. */
+	low = mmap(NULL, 2 * psize, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (low == MAP_FAILED)
+		die("mmap MAP_32BIT");
+	page = (char *)low + psize;
+	memset(page, 1, psize);
+	low[0] = (uint32_t)(uintptr_t)page;	/* pages[]: compat pointers */
+	low[1] = SENTINEL;			/* status[0] */
+	reset();
+	ret = int80_move_pages(dirty, dirty | 1, dirty | (uintptr_t)&low[0],
+			       dirty, dirty | (uintptr_t)&low[1], dirty);
+	if (ret == -ENOSYS) {
+		printf("SKIP compat_dirty_high: no ia32 emulation\n");
+		munmap(low, 2 * psize);
+		return -1;
+	}
+	EXPECT_EQ("int $0x80 move_pages", 0, ret);
+	truth_add(&t, ret, 1, NULL, (int *)&low[1], 0);
+	check_stats(&t);
+	EXPECT_EQ("events", 1, read_events(ev, 4));
+	EXPECT_EQ("event compat flag", MPMON_EV_COMPAT,
+		  ev[0].flags & MPMON_EV_COMPAT);
+	EXPECT_EQ("event flags", MPMON_EV_COMPAT, ev[0].flags);
+	EXPECT_EQ("event.count", 1, ev[0].count);
+	EXPECT_EQ("event.mode", MPMON_MODE_QUERY, ev[0].mode);
+	EXPECT_EQ("event.target_pid", 0, ev[0].target_pid);
+	EXPECT_EQ("event.mp_flags", 0, ev[0].mp_flags);
+	EXPECT_EQ("event.pages[0]", (uintptr_t)page, ev[0].pages[0]);
+	EXPECT_EQ("event.status[0]", (int)low[1], ev[0].status[0]);
+	munmap(low, 2 * psize);
+	return 1;
+}
+#else
+static int test_compat_dirty_high(void)
+{
+	printf("SKIP compat_dirty_high: int $0x80 is x86_64's\n");
+	return -1;
+}
+#endif
+
 /*
  * Pages the kernel holds an extra reference to cannot be migrated:
  * vmsplice() them into a pipe and leave them there.  move_pages() then
@@ -1549,6 +1626,7 @@ static const struct {
 	{ "reset_disable", test_reset_disable, 1 },
 	{ "unprivileged_open", test_unprivileged, 1 },
 	{ "compat32", test_compat32, 1 },
+	{ "compat_dirty_high", test_compat_dirty_high, 1 },
 	{ "storm", test_storm, 1 },
 	{ "positive_return", test_positive_return, 1 },
 	{ "poll_readers", test_poll_readers, 1 },
