@@ -16,17 +16,41 @@
 #   make uninstall    remove what make install put there (same variables)
 #   make dkms-install mpmon.ko through DKMS (rebuilt for every new kernel)
 #   make dkms-remove
+#   make load / unload  insmod kmod/mpmon.ko / rmmod mpmon (from the source tree)
 #   make clean
+#   make help         this list
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD ?= build/host
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all mpctl module deps demo check torture torture-debug bench vm-modules clean load unload \
+.PHONY: all help mpctl module deps demo check torture torture-debug bench vm-modules clean load unload \
 	install install-user install-module uninstall uninstall-user uninstall-module \
 	dkms-install dkms-remove dkms-check-version
 
 all: mpctl module
+
+help:
+	@echo 'mpmon: a monitor of move_pages(2).  Targets:'
+	@echo '  make               mpctl (build/host/user/mpctl) and kmod/mpmon.ko for the running kernel'
+	@echo '  make mpctl         only mpctl'
+	@echo '  make module        only mpmon.ko (KDIR=<kernel tree>; MPMON_WERROR=0: warnings are not errors)'
+	@echo '  make load          insmod kmod/mpmon.ko (source tree; installed: modprobe mpmon)'
+	@echo '  make unload        rmmod mpmon (only when no move_pages call is running)'
+	@echo '  make install       mpctl, mpmon.ko, man pages, udev rule, modprobe.d file, bash completion'
+	@echo '                     (PREFIX=/usr/local, DESTDIR=; install-user, install-module: one half)'
+	@echo '  make uninstall     remove what make install put there (uninstall-user, uninstall-module)'
+	@echo '  make dkms-install  mpmon.ko through DKMS, rebuilt for every new kernel'
+	@echo '  make dkms-remove   remove it from DKMS'
+	@echo '  make deps          install the Debian packages the targets below need (root or sudo)'
+	@echo '  make demo          boot an emulated POWER9, load mpmon, run a workload, show mpctl stats'
+	@echo '  make check         every test (scripts/check GROUP... for some; see docs/testing.md)'
+	@echo '  make torture       the long reliability runs'
+	@echo '  make torture-debug the same on a KASAN + lockdep + kmemleak kernel'
+	@echo '  make bench         cost per call against an empty kretprobe, ftrace and tracepoints'
+	@echo "  make vm-modules    cross-build mpmon.ko for the emulated machines' kernels"
+	@echo '  make clean         remove build/ and the module build'
+	@echo '  make help          this list'
 
 mpctl:
 	cmake -S user -B $(BUILD)/user $(CMAKE_FLAGS) -DMPCTL_TESTS=OFF
