@@ -82,7 +82,7 @@ Exit cmd_stats_watch(const Options& o, Context& ctx) {
         bool was_reset = now.calls < prev.calls || now.ring_dropped < prev.ring_dropped;
         auto delta = make_view(stats_delta(now, was_reset ? mpmon_stats{} : prev), info);
         if (o.json)
-            print_json(ctx.out, stats_interval_json(delta, secs, ctx.clock.now()));
+            print_json(ctx.out, stats_interval_json(delta, secs, ctx.clock.now_rfc3339()));
         else
             print_stats_interval(ctx.out, delta, secs, ctx.clock.now(), n == 0);
         if (output_gone(ctx.out))

@@ -162,9 +162,9 @@ void print_stats_interval(std::ostream& out, const StatsView& d, double seconds,
 }
 
 nlohmann::ordered_json stats_interval_json(const StatsView& d, double seconds,
-                                           const std::string& clock) {
+                                           const std::string& time) {
     nlohmann::ordered_json j;
-    j["time"] = clock;
+    j["time"] = time;
     j["interval_s"] = seconds;
     j["rates"] = {{"calls_per_s", seconds > 0 ? static_cast<double>(d.calls) / seconds : 0.0},
                   {"pages_per_s", seconds > 0 ? static_cast<double>(d.requested) / seconds : 0.0}};
