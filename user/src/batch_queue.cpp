@@ -130,6 +130,11 @@ void BatchQueue::close(std::exception_ptr error) {
     consumer_wakeup_.notify_one();
 }
 
+bool BatchQueue::closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+}
+
 std::optional<EventBatch> BatchQueue::pop() {
     std::unique_lock lock(mutex_);
     consumer_wakeup_.wait(lock, [this] { return stopped_ || closed_ || !batches_.empty(); });

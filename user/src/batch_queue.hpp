@@ -101,6 +101,8 @@ public:
     // Consumer: wants no more (its output went away, or it failed): room()
     // returns 0 from now on and the batches still queued are dropped.
     void stop();
+    // Whether the reader closed the queue (it reads no more).
+    bool closed() const;
     // The reader's error, once pop() returned nullopt.
     std::exception_ptr error() const;
 

@@ -182,6 +182,12 @@ Exit cmd_events(const Options& o, Context& ctx) {
     });
     if (d.stopped)
         return Exit::ok;
+    if (d.abandoned) {
+        ctx.diag << fmt::format("mpctl: interrupted again: {} events read were not printed "
+                                "({} printed)\n",
+                                grouped(d.unconsumed), grouped(d.counted));
+        return Exit::failure;
+    }
     if (e.follow || d.lost) {
         ctx.diag << fmt::format("mpctl: {} events read, {} printed; {} dropped by the full ring "
                                 "while reading ({} since the last reset)\n",
@@ -251,6 +257,14 @@ public:
                            write_text(lines.text());
                            return Consumed{batch.size(), false};
                        });
+        if (d.abandoned) {
+            // No end line: the recording reads as cut short, which it is.
+            finish();
+            ctx_.diag << fmt::format("mpctl: interrupted again: {} events read were not written "
+                                     "to {} ({} written); it has no end line\n",
+                                     grouped(d.unconsumed), r_.output, grouped(d.counted));
+            return Exit::failure;
+        }
         RecordingEnd end;
         end.events = d.counted;
         end.ring_dropped = d.dropped;

@@ -87,6 +87,11 @@ struct DrainResult {
     std::uint64_t dropped = 0; // dropped by the full ring while draining
     std::uint64_t lost = 0;    // dropped since the last reset (the last read's figure)
     bool stopped = false;      // the consumer ended it
+    // While following: a Ctrl-C or SIGTERM came once the reading had
+    // stopped (a second one, or one after the deadline or the limit), and
+    // ended the drain before the events read were all consumed.
+    bool abandoned = false;
+    std::uint64_t unconsumed = 0; // events read and never passed on
 };
 
 // Called on the calling thread, in the order of the ring; a batch never
@@ -95,7 +100,9 @@ struct DrainResult {
 // batch the reader hands over (the events of one or more READ_EVENTS, see
 // follow_hand_over).  Every event taken out of the ring is
 // passed on (also at Ctrl-C, SIGTERM or the deadline: the queued batches
-// first, then the drain returns), unless the consumer stops it.
+// first, then the drain returns), unless the consumer stops it, or,
+// while following, a Ctrl-C or SIGTERM comes once the reading has stopped
+// (DrainResult::abandoned).
 using BatchConsumer = std::function<Consumed(std::span<const mpmon_event> batch)>;
 
 DrainResult drain(Monitor& monitor, const Interrupt& interrupt, const DrainPlan& plan,

@@ -210,6 +210,7 @@ DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const 
     BatchQueue queue(capacity(plan.buffer_bytes), drain_batch, reserve_batches);
     Reader reader(monitor, interrupt, plan, queue);
     DrainResult result;
+    std::uint64_t passed = 0; // events handed to the consumer
     {
         // The reserve, on a thread of its own: the page faults of new
         // storage (most of the memory of a queue that grows in a storm)
@@ -237,8 +238,17 @@ DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const 
             }
         });
         // Until the reader closes the queue and it is empty: everything it
-        // read is consumed, also after Ctrl-C.
+        // read is consumed, also after Ctrl-C; but a Ctrl-C or SIGTERM once
+        // the reader has stopped (the second, or one after the deadline or
+        // the limit) ends it at once.  Only then: until the reader stops,
+        // an interrupt is the reader's.
         while (auto batch = queue.pop()) {
+            if ((interrupt.seen() || queue.closed()) && interrupt.fired()) {
+                result.abandoned = true;
+                queue.stop();
+                break;
+            }
+            passed += batch->size();
             auto done = consume(*batch);
             result.counted += done.counted;
             queue.done(std::move(*batch), done.counted);
@@ -248,9 +258,10 @@ DrainResult drain_following(Monitor& monitor, const Interrupt& interrupt, const 
             }
         }
     }
-    if (auto error = queue.error(); error && !result.stopped)
-        std::rethrow_exception(error);
     reader.tally().fill(result);
+    result.unconsumed = result.read - passed;
+    if (auto error = queue.error(); error && !result.stopped && !result.abandoned)
+        std::rethrow_exception(error);
     return result;
 }
 

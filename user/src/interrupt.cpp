@@ -35,7 +35,10 @@ bool Interrupt::fired() const {
     if (!fd_)
         return false;
     signalfd_siginfo info;
-    return ::read(fd_.get(), &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info));
+    if (::read(fd_.get(), &info, sizeof(info)) != static_cast<ssize_t>(sizeof(info)))
+        return false;
+    seen_ = true;
+    return true;
 }
 
 } // namespace mpctl

@@ -5,6 +5,7 @@
 
 #include "unique_fd.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 
@@ -24,11 +25,15 @@ public:
     int fd() const noexcept { return fd_.get(); }
     // True once a blocked signal is pending (consumes it).
     bool fired() const;
+    // Whether fired() ever returned true: whoever took that one has
+    // stopped waiting, and the next one is a second interrupt.
+    bool seen() const noexcept { return seen_.load(); }
 
 private:
     UniqueFd fd_;
     sigset_t old_{};
     bool blocked_ = false;
+    mutable std::atomic<bool> seen_{false};
 };
 
 } // namespace mpctl
