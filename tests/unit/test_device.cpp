@@ -6,6 +6,9 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <string>
 #include <sys/wait.h>
@@ -16,13 +19,56 @@ TEST(Device, OpenErrorsSayWhatToDo) {
     auto e = open_error("/dev/mpmon", ENOENT);
     EXPECT_EQ(e.code(), Exit::not_loaded);
     EXPECT_NE(std::string(e.what()).find("mpmon is not loaded"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("insmod mpmon.ko"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("Load it with: sudo "), std::string::npos) << e.what();
     for (int err : {EACCES, EPERM}) {
         auto p = open_error("/dev/mpmon", err);
         EXPECT_EQ(p.code(), Exit::permission);
         EXPECT_NE(std::string(p.what()).find("needs root or CAP_PERFMON"), std::string::npos);
     }
     EXPECT_EQ(open_error("/dev/mpmon", EIO).code(), Exit::failure);
+}
+
+namespace {
+// A scratch /lib/modules/RELEASE, removed at the end of the test.
+struct ModulesDir {
+    std::filesystem::path path;
+    ModulesDir() {
+        std::string tmpl =
+            (std::filesystem::temp_directory_path() / "mpctl-modules.XXXXXX").string();
+        path = ::mkdtemp(tmpl.data());
+    }
+    ~ModulesDir() { std::filesystem::remove_all(path); }
+    void add(const std::filesystem::path& file) const {
+        std::filesystem::create_directories((path / file).parent_path());
+        std::ofstream(path / file) << "module\n";
+    }
+};
+} // namespace
+
+// Installed for the running kernel (make install, DKMS, a package):
+// modprobe loads it; else only the source tree's build can be loaded.
+TEST(Device, LoadHintFollowsWhereTheModuleIs) {
+    const std::string modprobe = "sudo modprobe mpmon";
+    const std::string insmod = "sudo insmod kmod/mpmon.ko";
+    for (const char* installed : {"extra/mpmon.ko", "updates/dkms/mpmon.ko.xz",
+                                  "kernel/drivers/misc/mpmon.ko.zst", "updates/mpmon.ko.gz"}) {
+        ModulesDir dir;
+        dir.add("kernel/mm/other.ko");
+        dir.add(installed);
+        auto hint = load_hint(dir.path);
+        EXPECT_NE(hint.find(modprobe), std::string::npos) << installed << ": " << hint;
+        EXPECT_EQ(hint.find("insmod"), std::string::npos) << installed << ": " << hint;
+    }
+    for (const char* other : {"extra/mpmonx.ko", "extra/mpmon.ko.bak", "extra/notmpmon.ko"}) {
+        ModulesDir dir;
+        dir.add(other);
+        auto hint = load_hint(dir.path);
+        EXPECT_NE(hint.find(insmod), std::string::npos) << other << ": " << hint;
+        EXPECT_EQ(hint.find("modprobe"), std::string::npos) << other << ": " << hint;
+    }
+    // No modules at all for this kernel (a container, a custom kernel).
+    auto hint = load_hint("/nonexistent/lib/modules/0.0");
+    EXPECT_NE(hint.find(insmod), std::string::npos) << hint;
 }
 
 TEST(Device, AbiMismatchNamesBothVersions) {

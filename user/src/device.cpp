@@ -7,21 +7,57 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 
 namespace mpctl {
+
+namespace {
+
+bool is_mpmon_module(const std::string& name) {
+    for (const char* file : {"mpmon.ko", "mpmon.ko.xz", "mpmon.ko.gz", "mpmon.ko.zst"})
+        if (name == file)
+            return true;
+    return false;
+}
+
+// What modprobe would look in: the modules of the running kernel.
+std::string running_kernel_modules() {
+    struct utsname u {};
+    if (::uname(&u) != 0)
+        return {};
+    return std::string("/lib/modules/") + u.release;
+}
+
+} // namespace
+
+std::string load_hint(const std::string& modules_dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    // Errors (no such directory, a subdirectory we may not read) end or
+    // skip the search, never mpctl: this is only advice.
+    for (fs::recursive_directory_iterator
+             it(modules_dir, fs::directory_options::skip_permission_denied, ec),
+         end;
+         !ec && it != end; it.increment(ec)) {
+        if (is_mpmon_module(it->path().filename().string()))
+            return "Load it with: sudo modprobe mpmon";
+    }
+    return "Load it with: sudo insmod kmod/mpmon.ko in the mpmon source tree, after make "
+           "(it is not installed for this kernel)";
+}
 
 Error open_error(const std::string& path, int err) {
     switch (err) {
     case ENOENT:
     case ENODEV:
     case ENXIO:
-        return Error(Exit::not_loaded, fmt::format("{}: {}: mpmon is not loaded.\n"
-                                                   "  Load it with: sudo insmod mpmon.ko "
-                                                   "(or sudo make load in the mpmon source tree)",
-                                                   path, std::strerror(err)));
+        return Error(Exit::not_loaded,
+                     fmt::format("{}: {}: mpmon is not loaded.\n  {}", path, std::strerror(err),
+                                 load_hint(running_kernel_modules())));
     case EACCES:
     case EPERM:
         return Error(Exit::permission, fmt::format("{}: {}: mpctl needs root or CAP_PERFMON "

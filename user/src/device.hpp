@@ -39,6 +39,11 @@ private:
 
 // The message and exit status for a failed open() of the device.
 Error open_error(const std::string& path, int err);
+// How to load mpmon, given the running kernel's modules directory
+// (/lib/modules/RELEASE): "sudo modprobe mpmon" if an mpmon.ko (or .ko.xz,
+// .ko.gz, .ko.zst) is installed anywhere under it, else the source tree's
+// "sudo insmod kmod/mpmon.ko".
+std::string load_hint(const std::string& modules_dir);
 // Throws unless the module's ABI major is the one mpctl was built for.
 void check_abi(const mpmon_version& module);
 
