@@ -18,6 +18,7 @@ extern unsigned int mpmon_ring_events;
 extern unsigned int mpmon_max_status;
 extern bool mpmon_enabled;
 extern int mpmon_flush_probes;
+extern char *mpmon_status_probe;
 
 /*
  * One move_pages call in flight, kept in its kretprobe instance (ri->data).
@@ -49,6 +50,7 @@ int mpmon_probe_init(const char *symbol);
 void mpmon_probe_exit(void);
 const char *mpmon_probe_symbol(void);
 u32 mpmon_probe_status_source(void);
+const char *mpmon_probe_status_probe(void);
 u64 mpmon_probe_nmissed(void);
 struct mpmon_call *mpmon_current_call(void);
 int mpmon_filter_set(const struct mpmon_filter *f);

@@ -104,6 +104,8 @@ static int mpmon_get_info(void __user *uarg, u32 cmd_size)
 	info.maxactive = mpmon_maxactive;
 	info.max_status = mpmon_max_status;
 	info.status_source = mpmon_probe_status_source();
+	strscpy(info.status_probe, mpmon_probe_status_probe(),
+		sizeof(info.status_probe));
 	info.arch = MPMON_ARCH;
 	info.big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
 	mpmon_mmu_info(&info);

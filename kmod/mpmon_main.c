@@ -51,6 +51,16 @@ int mpmon_flush_probes = -1;
 module_param_named(flush_probes, mpmon_flush_probes, int, 0444);
 MODULE_PARM_DESC(flush_probes, "count translation flushes per call (0, 1; default 1 on POWER, 0 elsewhere)");
 
+/*
+ * Where move mode's per-page outcomes come from: mm/migrate.c's
+ * store_status(), through which the kernel writes every status entry.
+ * Named here for kernels that rename it; refused unless it is in
+ * mm/migrate.c.
+ */
+char *mpmon_status_probe = "store_status";
+module_param_named(status_probe, mpmon_status_probe, charp, 0444);
+MODULE_PARM_DESC(status_probe, "mm/migrate.c function that writes status entries (default store_status)");
+
 static int __init mpmon_check_param(const char *name, unsigned int val,
 				    unsigned int min, unsigned int max)
 {

@@ -23,6 +23,7 @@
 #include <linux/cred.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
+#include <linux/sizes.h>
 #include <linux/minmax.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -477,8 +478,14 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 			mpmon_event_clear_outcome(ev, c->record);
 		mpmon_status_readback(c);
 	}
+	ev->pages_unknown = 0;
+	if (ev->ret > 0 && ev->mode == MPMON_MODE_MOVE && !mpmon_store_active) {
+		/* Which entries were written cannot be known: say so. */
+		ev->flags |= MPMON_EV_INEXACT;
+		ev->pages_unknown = ev->count - ev->pages_written;
+	}
 	ev->pages_not_written = ev->count - ev->pages_written -
-				ev->pages_truncated;
+				ev->pages_truncated - ev->pages_unknown;
 
 	ev->flush_calls = 0;
 	ev->flush_pages = 0;
@@ -512,12 +519,56 @@ static int mpmon_store_status(struct kprobe *p, struct pt_regs *regs)
 
 	if (!c || c->ev.mode != MPMON_MODE_MOVE)
 		return 0;
+	/* do_pages_move() passes the call's own status array. */
+	if (mpmon_kernel_arg(regs, 0) != c->args[4])
+		return 0;
 	start = (int)mpmon_kernel_arg(regs, 1);
 	value = (int)mpmon_kernel_arg(regs, 2);
 	nr = (int)mpmon_kernel_arg(regs, 3);
 	if (nr > 0 && start >= 0)
 		mpmon_event_status(c, start, value, nr);
 	return 0;
+}
+
+/*
+ * How far from the move_pages entry point mm/migrate.c's store_status()
+ * may lie: both are in that one file, whose code is a few tens of KiB
+ * (20 KiB apart in Debian's 6.1 ppc64le kernel; the namesake in x86_64's
+ * is 4.4 MiB away).
+ */
+#define MPMON_SAME_FILE_SPAN	SZ_64K
+
+/*
+ * store_status() is static: a name, not an address.  Where mm/migrate.c's
+ * copy is inlined or renamed (.constprop, .isra: other arguments), the
+ * name resolves to a namesake such as drivers/cpufreq/intel_pstate.c's
+ * sysfs handler.  The probe is armed only at an address in mm/migrate.c,
+ * which the move_pages entry point (SYSCALL_DEFINE6 in that file) anchors.
+ */
+static int mpmon_store_probe_init(void)
+{
+	unsigned long at, anchor = (unsigned long)mpmon_rp.kp.addr;
+	int ret;
+
+	mpmon_store_kp.symbol_name = mpmon_status_probe;
+	mpmon_store_kp.pre_handler = mpmon_store_status;
+	mpmon_store_kp.flags = KPROBE_FLAG_DISABLED;
+	ret = register_kprobe(&mpmon_store_kp);
+	if (ret)
+		return ret;
+	at = (unsigned long)mpmon_store_kp.addr;
+	if ((at > anchor ? at - anchor : anchor - at) > MPMON_SAME_FILE_SPAN) {
+		pr_warn("%s at %pS is not mm/migrate.c's (%pS is %lu KiB away): refused\n",
+			mpmon_status_probe, mpmon_store_kp.addr,
+			mpmon_rp.kp.addr,
+			(at > anchor ? at - anchor : anchor - at) >> 10);
+		unregister_kprobe(&mpmon_store_kp);
+		return -ENOENT;
+	}
+	ret = enable_kprobe(&mpmon_store_kp);
+	if (ret)
+		unregister_kprobe(&mpmon_store_kp);
+	return ret;
 }
 
 static void mpmon_kretprobe_setup(struct kretprobe *rp, const char *sym)
@@ -565,11 +616,10 @@ int mpmon_probe_init(const char *symbol)
 		mpmon_rp_ia32_active = !register_kretprobe(&mpmon_rp_ia32);
 	}
 
-	mpmon_store_kp.symbol_name = "store_status";
-	mpmon_store_kp.pre_handler = mpmon_store_status;
-	mpmon_store_active = !register_kprobe(&mpmon_store_kp);
+	mpmon_store_active = !mpmon_store_probe_init();
 	if (!mpmon_store_active)
-		pr_warn("store_status() not probed: move-mode page outcomes are read back at return, not counted when a call partly fails\n");
+		pr_warn("%s() not probed: move-mode page outcomes are read back at return, inexact when a call partly fails\n",
+			mpmon_status_probe);
 	return 0;
 
 err_free:
@@ -595,6 +645,12 @@ void mpmon_probe_exit(void)
 const char *mpmon_probe_symbol(void)
 {
 	return mpmon_rp.kp.symbol_name;
+}
+
+/* The function whose calls give move mode's outcomes; "" if none. */
+const char *mpmon_probe_status_probe(void)
+{
+	return mpmon_store_active ? mpmon_status_probe : "";
 }
 
 u32 mpmon_probe_status_source(void)

@@ -143,6 +143,7 @@ void mpmon_stats_account(const struct mpmon_call *c)
 		placed = mpmon_outcome_account(ev->mode == MPMON_MODE_MOVE ?
 					       &s->move : &s->query, ev);
 		s->pages_not_written += ev->pages_not_written;
+		s->pages_unknown += ev->pages_unknown;
 		s->pages_truncated += ev->pages_truncated;
 	}
 	s->lat_log2[min_t(unsigned int, fls64(ns), MPMON_LAT_BUCKETS - 1)]++;

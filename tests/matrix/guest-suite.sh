@@ -38,6 +38,20 @@ else
 	run echo "FAIL vm/reload-small-ring: rmmod/insmod ring_events=16 failed"
 fi
 
+# A status probe outside mm/migrate.c (a namesake) is refused: outcomes
+# are read back, and partly failed moves are flagged inexact.
+if rmmod mpmon && insmod /mpvm/mpmon.ko status_probe=sock_sendmsg; then
+	if dmesg | tail -n 5 | grep -q "sock_sendmsg at .* is not mm/migrate.c's"; then
+		run echo "PASS vm/status-probe-namesake-refused"
+	else
+		run echo "FAIL vm/status-probe-namesake-refused: no dmesg line"
+	fi
+	MPMON_STATUS_PROBE=sock_sendmsg run ./mpmon_selftest abi positive_return
+	rmmod mpmon && insmod /mpvm/mpmon.ko
+else
+	run echo "FAIL vm/status-probe-namesake: rmmod/insmod status_probe=sock_sendmsg failed"
+fi
+
 # Unload while a file is open: refused (EBUSY), then allowed once closed.
 # /proc/modules is the truth: some rmmod builds exit 0 on EWOULDBLOCK.
 loaded() { grep -q '^mpmon ' /proc/modules; }

@@ -90,6 +90,13 @@ enum mpmon_page_err {
 #define MPMON_EV_NODE_OVERFLOW	(1U << 2) /* more nodes than node_pages[] */
 #define MPMON_EV_ARGS_FAULT	(1U << 3) /* pages/nodes unreadable at entry */
 #define MPMON_EV_STATUS_FAULT	(1U << 4) /* status unreadable at return */
+/*
+ * ABI 1.3: the call returned a positive count (some pages not migrated)
+ * while the store_status() probe was not in place, so which entries the
+ * kernel wrote is not known: pages_unknown counts them, not
+ * pages_not_written.
+ */
+#define MPMON_EV_INEXACT	(1U << 5)
 
 /* ---- GET_VERSION ------------------------------------------------------ */
 struct mpmon_version {
@@ -154,7 +161,11 @@ struct mpmon_info {
 	char cpu_name[32];	/* e.g. "POWER9 (raw)" */
 	char platform_name[32];	/* e.g. "pSeries", "PowerNV" */
 	char flush_probe[MPMON_FLUSH_PROBES][32]; /* "" for unused slots */
-	__u64 __reserved2[4];
+	/*
+	 * ABI 1.3 (reserved before): the function probed for move mode's
+	 * per-page outcomes, "" when they are read back (status_source)
+	 */
+	char status_probe[32];
 };
 
 #define MPMON_INFO_SIZE_VER0	224
@@ -211,7 +222,9 @@ struct mpmon_stats {
 	 * entry >= 0): [0] < 1/4, [i] 2^(i-1)/4 <= ratio < 2^i/4, [7] >= 16.
 	 */
 	__u64 flush_ratio[MPMON_FLUSH_RATIO];
-	__u64 __reserved2[4];
+	/* ABI 1.3 (reserved before): entries of MPMON_EV_INEXACT calls */
+	__u64 pages_unknown;
+	__u64 __reserved2[3];
 };
 
 #define MPMON_STATS_SIZE_VER0	6040
@@ -255,7 +268,9 @@ struct mpmon_event {
 	/* ABI 1.2 (reserved before): translation-flush work during the call */
 	__u64 flush_calls;
 	__u64 flush_pages;
-	__u64 __reserved[2];
+	/* ABI 1.3 (reserved before): see MPMON_EV_INEXACT */
+	__u64 pages_unknown;
+	__u64 __reserved[1];
 };
 
 #define MPMON_EVENT_SIZE_VER0	392
