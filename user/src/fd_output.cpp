@@ -13,7 +13,7 @@ namespace mpctl {
 
 namespace {
 // Batches of events are written in one write() each, past the buffer.
-constexpr std::size_t buffer_size = 64 * 1024;
+constexpr std::size_t buffer_size = std::size_t{64} << 10;
 
 UniqueFd create(const std::string& path) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
