@@ -16,6 +16,10 @@
 #   make uninstall    remove what make install put there (same variables)
 #   make dkms-install mpmon.ko through DKMS (rebuilt for every new kernel)
 #   make dkms-remove
+#   make deb          Debian packages mpmon-dkms (all) and mpctl (amd64, ppc64el)
+#                     in build/deb, with the source package
+#   make rpm          the source RPM and the binary RPMs of packaging/rpm/mpmon.spec
+#                     in build/rpm
 #   make load / unload  insmod kmod/mpmon.ko / rmmod mpmon (from the source tree)
 #   make clean
 #   make help         this list
@@ -26,7 +30,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: all help mpctl module deps demo check torture torture-debug bench vm-modules clean load unload \
 	install install-user install-module uninstall uninstall-user uninstall-module \
-	dkms-install dkms-remove dkms-check-version
+	dkms-install dkms-remove dkms-check-version deb rpm
 
 all: mpctl module
 
@@ -42,6 +46,8 @@ help:
 	@echo '  make uninstall     remove what make install put there (uninstall-user, uninstall-module)'
 	@echo '  make dkms-install  mpmon.ko through DKMS, rebuilt for every new kernel'
 	@echo '  make dkms-remove   remove it from DKMS'
+	@echo '  make deb           Debian packages: mpmon-dkms, mpctl for amd64 and ppc64el (build/deb)'
+	@echo '  make rpm           source and binary RPMs from packaging/rpm/mpmon.spec (build/rpm)'
 	@echo '  make deps          install the Debian packages the targets below need (root or sudo)'
 	@echo '  make demo          boot an emulated POWER9, load mpmon, run a workload, show mpctl stats'
 	@echo '  make check         every test (scripts/check GROUP... for some; see docs/testing.md)'
@@ -231,6 +237,44 @@ dkms-remove: dkms-check-version
 		echo "dkms-remove: mpmon $(MPMON_VERSION) is not in the DKMS tree"; \
 	fi
 	rm -rf $(DKMS_SRC)
+
+# ---- packages ----------------------------------------------------------------
+# make deb: the Debian source package and, with debhelper, mpmon-dkms (arch
+# all), mpctl for the build machine's architecture and, cross-built, for
+# the others in DEB_ARCHES, all in DEB_OUT.  They are built from a copy of
+# the source tree (the files git knows, and new ones it does not ignore) so
+# that nothing is written beside the sources.  The version is the module's
+# (kmod/mpmon.h); debian/rules refuses to build when user/CMakeLists.txt,
+# dkms.conf or debian/changelog say another.
+DEB_OUT ?= build/deb
+DEB_ARCHES ?= amd64 ppc64el
+DEB_HOST_ARCH_NATIVE = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC = $(DEB_OUT)/mpmon-$(MPMON_VERSION)
+DEB_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
+deb: dkms-check-version
+	@command -v dpkg-buildpackage >/dev/null && [ -f /usr/share/perl5/Debian/Debhelper/Sequence/dkms.pm ] || \
+		{ echo "deb: dpkg-buildpackage, debhelper and dh-dkms are needed (make deps)"; exit 1; }
+	rm -rf $(DEB_OUT)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_SRC)
+	tar -C $(DEB_OUT) --exclude=mpmon-$(MPMON_VERSION)/debian --sort=name -cJf \
+		$(DEB_OUT)/mpmon_$(MPMON_VERSION).orig.tar.xz mpmon-$(MPMON_VERSION)
+	@set -e; for a in $(DEB_ARCHES); do \
+		if [ "$$a" = "$(DEB_HOST_ARCH_NATIVE)" ]; then \
+			echo "dpkg-buildpackage -us -uc   (source, all, $$a; log: $(DEB_OUT)/build-$$a.log)"; \
+			set -- -us -uc; \
+		else \
+			echo "dpkg-buildpackage -a $$a -B -us -uc   (cross; log: $(DEB_OUT)/build-$$a.log)"; \
+			set -- -a "$$a" -B -us -uc; \
+		fi; \
+		(cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=$(DEB_JOBS) $$DEB_BUILD_OPTIONS" \
+			dpkg-buildpackage "$$@") >$(DEB_OUT)/build-$$a.log 2>&1 || { \
+			tail -n 25 $(DEB_OUT)/build-$$a.log; \
+			echo "deb: the $$a build failed (log: $(DEB_OUT)/build-$$a.log)"; exit 1; }; \
+	done
+	@cd $(DEB_OUT) && ls -1 *.deb *.dsc *.orig.tar.xz *.debian.tar.xz
 
 clean:
 	rm -rf build
