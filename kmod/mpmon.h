@@ -47,6 +47,7 @@ struct mpmon_call {
 
 /* mpmon_probe.c */
 int mpmon_probe_init(const char *symbol);
+void mpmon_probe_quiesce(void);
 void mpmon_probe_exit(void);
 const char *mpmon_probe_symbol(void);
 u32 mpmon_probe_status_source(void);

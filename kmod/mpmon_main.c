@@ -143,6 +143,7 @@ static void __exit mpmon_exit(void)
 {
 	/* No file can be open here: each open file holds a module reference. */
 	mpmon_dev_exit();
+	mpmon_probe_quiesce();
 	pr_info("unloading; kretprobe missed %llu calls\n",
 		mpmon_probe_nmissed());
 	mpmon_mmu_exit();	/* its handlers look calls up in the probe's table */

@@ -20,11 +20,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
+#include <linux/delay.h>
 #include <linux/cred.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/sizes.h>
 #include <linux/minmax.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -50,6 +52,17 @@ static struct kretprobe mpmon_rp_ia32;	/* x86_64: 32-bit callers */
 static bool mpmon_rp_ia32_active;
 static struct kprobe mpmon_store_kp;
 static bool mpmon_store_active;
+
+/*
+ * Instances between entry and return handler, counted per CPU (a call may
+ * return on another CPU than it entered on: only the sum means anything),
+ * and whether unloading has begun (see mpmon_probe_quiesce()).
+ */
+static DEFINE_PER_CPU(long, mpmon_instances);
+static bool mpmon_quiescing;
+
+/* How long unloading waits for the calls in flight to return. */
+#define MPMON_QUIESCE_MS	(60 * MSEC_PER_SEC)
 
 /* ---- calls in flight, by task --------------------------------------------- */
 
@@ -392,7 +405,8 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct mpmon_event *ev = &c->ev;
 	unsigned long *args = c->args;
 
-	if (!READ_ONCE(mpmon_enabled))
+	/* Unloading: no new instance, so that none is left in flight. */
+	if (!READ_ONCE(mpmon_enabled) || READ_ONCE(mpmon_quiescing))
 		return 1;	/* no instance: the return is not seen */
 	if (!mpmon_filter_match()) {
 		mpmon_stats_inc_filtered();
@@ -446,6 +460,7 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		memset(c->flush_pages, 0, sizeof(c->flush_pages));
 		mpmon_inflight_add(c);
 	}
+	__this_cpu_inc(mpmon_instances);
 	return 0;
 }
 
@@ -508,6 +523,7 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	mpmon_ring_producers_unlock(flags);
 	if (stored)
 		mpmon_ring_wake();
+	__this_cpu_dec(mpmon_instances);
 	return 0;
 }
 
@@ -626,6 +642,48 @@ err_free:
 	kfree(mpmon_inflight);
 	mpmon_inflight = NULL;
 	return ret;
+}
+
+/*
+ * Before unloading: take no new call, and wait until every call in flight
+ * has returned through its return handler.  Unregistering a kretprobe
+ * while instances are in flight is not safe on every kernel (Debian's
+ * x86_64 kernels oops in the return path afterwards, an empty kretprobe
+ * too).  A move_pages call returns in milliseconds to seconds; one that
+ * is still in flight after MPMON_QUIESCE_MS is reported, and unloading
+ * goes on.
+ */
+static long mpmon_instances_in_flight(void)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(mpmon_instances, cpu));
+	return n;
+}
+
+void mpmon_probe_quiesce(void)
+{
+	unsigned int waited = 0;
+
+	WRITE_ONCE(mpmon_quiescing, true);
+	/*
+	 * Handlers run with preemption disabled: once every entry handler
+	 * that may have missed the flag has finished, the count can only
+	 * fall.
+	 */
+	synchronize_rcu();
+	while (mpmon_instances_in_flight() && waited < MPMON_QUIESCE_MS) {
+		msleep(20);
+		waited += 20;
+	}
+	if (mpmon_instances_in_flight())
+		pr_warn("unloading with %ld move_pages calls still in flight after %u s\n",
+			mpmon_instances_in_flight(), waited / 1000);
+	else if (waited)
+		pr_info("waited %u ms for the move_pages calls in flight\n",
+			waited);
 }
 
 void mpmon_probe_exit(void)

@@ -8,21 +8,12 @@ mode=${1:-short}
 # "debug" (make torture-debug): the kernel must have KASAN, lockdep and
 # kmemleak, or the run proves less than it says.
 want_debug=${2:-}
-# The short form unloads with no calls in flight: with calls in flight
-# (the full form) x86_64 6.12 and 7.2 guests have oopsed in the kretprobe
-# return path after rmmod (see the README); that stays in make torture
-# until it is understood.
+# Both forms unload with calls in flight: mpmon waits for them to return
+# before it unregisters its kretprobes.
 if [ "$mode" = full ]; then
-	fuzz=100000 threads=8 calls=10000 cycles=50 under_load=1
+	fuzz=100000 threads=8 calls=10000 cycles=50
 else
-	fuzz=20000 threads=8 calls=1000 cycles=5 under_load=0
-fi
-# Debian's x86_64 kernels (6.1, 6.12, 7.2) oops when a kretprobe is
-# unregistered with calls in flight, an empty one (bench/floor) too: there
-# the cycles run without calls in flight (see the README).
-if [ $under_load = 1 ] && [ "$(uname -m)" = x86_64 ] && uname -v | grep -q Debian; then
-	under_load=0
-	echo "NOTE torture/unload: no calls in flight on Debian's x86_64 kernel (its kretprobe unregistration oopses under load, an empty kretprobe module too)"
+	fuzz=20000 threads=8 calls=1000 cycles=5
 fi
 loaded() { grep -q '^mpmon ' /proc/modules; }
 # Free memory in kB: MemAvailable plus the pages waiting on the per-CPU
@@ -72,10 +63,11 @@ grep -q ' /sys/kernel/debug ' /proc/mounts || mount -t debugfs none /sys/kernel/
 rmmod mpmon
 before=$(mem_free_kb)
 storm=""
-if [ $under_load = 1 ]; then
-	./mpwork -q -p 4 -r 1000000 >/dev/null 2>&1 &
-	storm=$!
-fi
+# Two movers of 256 pages each keep calls in flight at every rmmod.
+./mpwork -q -p 256 -r 1000000 >/dev/null 2>&1 &
+storm=$!
+./mpwork -q -p 256 -r 1000000 >/dev/null 2>&1 &
+storm="$storm $!"
 fail=""
 i=0
 while [ $i -lt $cycles ]; do
@@ -88,12 +80,10 @@ while [ $i -lt $cycles ]; do
 	! loaded || { fail="rmmod failed with no file open (cycle $i)"; break; }
 	i=$((i + 1))
 done
-if [ -n "$storm" ]; then
-	kill $storm
-	wait $storm 2>/dev/null
-fi
+kill $storm
+wait $storm 2>/dev/null
 after=$(mem_free_kb)
-echo "NOTE torture/unload: $i cycles (calls in flight: $under_load), free memory (MemAvailable + per-CPU free lists) $before kB before, $after kB after"
+echo "NOTE torture/unload: $i cycles with two 256-page movers running, free memory (MemAvailable + per-CPU free lists) $before kB before, $after kB after"
 # Each load allocates the ring (1.5 MiB) and per-CPU counters: a leak of
 # either in a tenth of the cycles would show here.  Not under KASAN: it
 # keeps freed slab objects in its quarantine, up to 1/32 of RAM, so the
