@@ -276,6 +276,32 @@ deb: dkms-check-version
 	done
 	@cd $(DEB_OUT) && ls -1 *.deb *.dsc *.orig.tar.xz *.debian.tar.xz
 
+# make rpm: the tarball of the tree (as make deb copies it) and rpmbuild -ba
+# of packaging/rpm/mpmon.spec in RPM_OUT: the source RPM, mpctl for this
+# machine and the noarch mpmon-dkms.  On a Debian machine rpm's database
+# knows none of the build requirements (they are Debian packages there), so
+# rpmbuild runs with --nodeps.
+RPM_OUT ?= build/rpm
+RPM_SPEC = packaging/rpm/mpmon.spec
+RPM_SPEC_VERSION = $(shell sed -n 's/^Version: *//p' $(RPM_SPEC))
+RPMBUILD_FLAGS ?= $(if $(wildcard /etc/debian_version),--nodeps)
+
+rpm: dkms-check-version
+	@command -v rpmbuild >/dev/null || { echo "rpm: rpmbuild is missing (Debian: apt-get install rpm; make deps)"; exit 1; }
+	@[ "$(RPM_SPEC_VERSION)" = "$(MPMON_VERSION)" ] || \
+		{ echo "rpm: $(RPM_SPEC) says Version: $(RPM_SPEC_VERSION), kmod/mpmon.h $(MPMON_VERSION)"; exit 1; }
+	rm -rf $(RPM_OUT)
+	mkdir -p $(RPM_OUT)/SOURCES $(RPM_OUT)/tree/mpmon-$(MPMON_VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(RPM_OUT)/tree/mpmon-$(MPMON_VERSION)
+	tar -C $(RPM_OUT)/tree --sort=name -czf $(RPM_OUT)/SOURCES/mpmon-$(MPMON_VERSION).tar.gz \
+		mpmon-$(MPMON_VERSION)
+	rm -rf $(RPM_OUT)/tree
+	rpmbuild --define "_topdir $(abspath $(RPM_OUT))" $(RPMBUILD_FLAGS) -ba $(RPM_SPEC) \
+		>$(RPM_OUT)/rpmbuild.log 2>&1 || { tail -n 25 $(RPM_OUT)/rpmbuild.log; \
+		echo "rpm: rpmbuild failed (log: $(RPM_OUT)/rpmbuild.log)"; exit 1; }
+	@cd $(RPM_OUT) && ls -1 SRPMS/*.rpm RPMS/*/*.rpm
+
 clean:
 	rm -rf build
 	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean; fi
