@@ -12,9 +12,12 @@
 
 #define MPMON_VERSION "1.3.0"
 
+/* The event ring's capacity in events: the parameter's and SET_RING's. */
+#define MPMON_RING_MIN		16U
+#define MPMON_RING_MAX		(1024U * 1024)
+
 /* Module parameters (mpmon_main.c). */
 extern unsigned int mpmon_maxactive;
-extern unsigned int mpmon_ring_events;
 extern unsigned int mpmon_max_status;
 extern bool mpmon_enabled;
 extern int mpmon_flush_probes;
@@ -63,6 +66,7 @@ void mpmon_stats_exit(void);
 void mpmon_stats_account(const struct mpmon_call *c);
 void mpmon_stats_inc_filtered(void);
 void mpmon_stats_inc_dropped(void);
+void mpmon_stats_add_dropped(u64 n);
 void mpmon_stats_add_read(unsigned int n);
 int mpmon_stats_read(struct mpmon_stats *out, u64 missed, bool reset,
 		     int (*deliver)(struct mpmon_stats *out, void *ctx),
@@ -90,6 +94,14 @@ void mpmon_ring_readers_lock(void);
 void mpmon_ring_readers_unlock(void);
 void mpmon_ring_clear_locked(void);
 wait_queue_head_t *mpmon_ring_waitq(void);
+u32 mpmon_ring_capacity(void);
+bool mpmon_ring_readable(void);
+int mpmon_ring_set_wakeup(u32 events, u32 ms);
+void mpmon_ring_get_wakeup(u32 *events, u32 *ms);
+struct mpmon_event *mpmon_ring_alloc(u32 capacity);
+void mpmon_ring_free(struct mpmon_event *buf);
+u64 mpmon_ring_resize_locked(struct mpmon_event *buf, u32 capacity,
+			     struct mpmon_event **old);
 
 /* mpmon_dev.c */
 int mpmon_dev_init(void);

@@ -24,17 +24,34 @@
 #define MPMON_MAX_USIZE		(64U * 1024)
 #define MPMON_MAX_EVENT_SIZE	4096U
 
+/* Open files of the device, under mpmon_open_mutex. */
+static unsigned int mpmon_open_files;
+static DEFINE_MUTEX(mpmon_open_mutex);
+
 static int mpmon_open(struct inode *inode, struct file *file)
 {
 	if (!perfmon_capable())
 		return -EPERM;
+	mutex_lock(&mpmon_open_mutex);
+	mpmon_open_files++;
+	mutex_unlock(&mpmon_open_mutex);
 	return nonseekable_open(inode, file);	/* no llseek: -ESPIPE */
+}
+
+/* The last reader gone: the next one starts from the default watermark. */
+static int mpmon_release(struct inode *inode, struct file *file)
+{
+	mutex_lock(&mpmon_open_mutex);
+	if (!--mpmon_open_files)
+		mpmon_ring_set_wakeup(1, 0);
+	mutex_unlock(&mpmon_open_mutex);
+	return 0;
 }
 
 static __poll_t mpmon_poll(struct file *file, poll_table *wait)
 {
 	poll_wait(file, mpmon_ring_waitq(), wait);
-	return mpmon_ring_empty() ? 0 : EPOLLIN | EPOLLRDNORM;
+	return mpmon_ring_readable() ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 /*
@@ -95,7 +112,9 @@ static int mpmon_get_info(void __user *uarg, u32 cmd_size)
 	info.enabled = READ_ONCE(mpmon_enabled);
 	strscpy(info.module_version, MPMON_VERSION, sizeof(info.module_version));
 	strscpy(info.symbol, mpmon_probe_symbol(), sizeof(info.symbol));
-	info.ring_capacity = mpmon_ring_events;
+	info.ring_capacity = mpmon_ring_capacity();
+	info.ring_bytes = (u64)info.ring_capacity * sizeof(struct mpmon_event);
+	mpmon_ring_get_wakeup(&info.wakeup_events, &info.wakeup_ms);
 	info.event_size = sizeof(struct mpmon_event);
 	info.page_size = PAGE_SIZE;
 	info.nr_node_ids = nr_node_ids;
@@ -239,6 +258,64 @@ static int mpmon_set_enabled(void __user *uarg, u32 usize)
 	return 0;
 }
 
+static int mpmon_set_wakeup(void __user *uarg, u32 usize)
+{
+	struct mpmon_wakeup w;
+	int ret;
+
+	if (usize < MPMON_WAKEUP_SIZE_VER0)
+		return -EINVAL;
+	ret = copy_struct_from_user(&w, sizeof(w), uarg, usize);
+	if (ret)
+		return ret;
+	if (!w.events || w.timeout_ms > MPMON_WAKEUP_MAX_MS || w.__reserved)
+		return -EINVAL;
+	return mpmon_ring_set_wakeup(w.events, w.timeout_ms);
+}
+
+/*
+ * A new ring, allocated before anything is locked; refused while another
+ * file is open (its reader would lose its place).  The events the old
+ * ring held are counted as dropped in the same step, so that read +
+ * dropped + in the ring still adds up to the calls.
+ */
+static int mpmon_set_ring(void __user *uarg, u32 usize)
+{
+	struct mpmon_event *buf, *old;
+	unsigned long flags;
+	u32 capacity;
+	int ret = 0;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (usize != sizeof(capacity))
+		return -EINVAL;
+	if (get_user(capacity, (u32 __user *)uarg))
+		return -EFAULT;
+	if (capacity < MPMON_RING_MIN || capacity > MPMON_RING_MAX)
+		return -EINVAL;
+	buf = mpmon_ring_alloc(capacity);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&mpmon_open_mutex);
+	if (mpmon_open_files > 1) {
+		ret = -EBUSY;
+		old = buf;
+		goto out_unlock_open;
+	}
+	mpmon_ring_readers_lock();
+	mpmon_stats_lock();
+	mpmon_ring_producers_lock(&flags);
+	mpmon_stats_add_dropped(mpmon_ring_resize_locked(buf, capacity, &old));
+	mpmon_ring_producers_unlock(flags);
+	mpmon_stats_unlock();
+	mpmon_ring_readers_unlock();
+out_unlock_open:
+	mutex_unlock(&mpmon_open_mutex);
+	mpmon_ring_free(old);
+	return ret;
+}
+
 /*
  * Empty the ring and zero the counters with no call in between: the return
  * handler accounts and stores under the producers' lock held here.
@@ -286,6 +363,10 @@ static const struct mpmon_ioctl_desc {
 		_IOC_DIR(MPMON_IOC_SET_FILTER), mpmon_set_filter },
 	[_IOC_NR(MPMON_IOC_GET_FILTER)] = {
 		_IOC_DIR(MPMON_IOC_GET_FILTER), mpmon_get_filter },
+	[_IOC_NR(MPMON_IOC_SET_WAKEUP)] = {
+		_IOC_DIR(MPMON_IOC_SET_WAKEUP), mpmon_set_wakeup },
+	[_IOC_NR(MPMON_IOC_SET_RING)] = {
+		_IOC_DIR(MPMON_IOC_SET_RING), mpmon_set_ring },
 };
 
 static long mpmon_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -306,6 +387,7 @@ static long mpmon_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static const struct file_operations mpmon_fops = {
 	.owner = THIS_MODULE,	/* pins the module while a file is open */
 	.open = mpmon_open,
+	.release = mpmon_release,
 	.poll = mpmon_poll,
 	.unlocked_ioctl = mpmon_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

@@ -28,9 +28,14 @@ unsigned int mpmon_maxactive = 64;
 module_param_named(maxactive, mpmon_maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive, "concurrent move_pages calls tracked (1..4096, default 64)");
 
-unsigned int mpmon_ring_events = 4096;
+/*
+ * The ring holds what arrives while a reader is away: 49,152 events
+ * (18 MiB) are about 330 ms of the fastest storm measured under emulation
+ * (150,000 calls/s).  SET_RING changes it at run time.
+ */
+static unsigned int mpmon_ring_events = 49152;
 module_param_named(ring_events, mpmon_ring_events, uint, 0444);
-MODULE_PARM_DESC(ring_events, "event ring capacity in events (16..1048576, default 4096)");
+MODULE_PARM_DESC(ring_events, "event ring capacity in events (16..1048576, default 49152)");
 
 bool mpmon_enabled = true;
 module_param_named(enabled, mpmon_enabled, bool, 0444);
@@ -95,8 +100,8 @@ static int __init mpmon_init(void)
 
 	ret = mpmon_check_param("maxactive", mpmon_maxactive, 1, 4096);
 	if (!ret)
-		ret = mpmon_check_param("ring_events", mpmon_ring_events, 16,
-					1U << 20);
+		ret = mpmon_check_param("ring_events", mpmon_ring_events,
+					MPMON_RING_MIN, MPMON_RING_MAX);
 	if (!ret)
 		ret = mpmon_check_param("max_status", mpmon_max_status, 1,
 					1U << 20);

@@ -34,32 +34,56 @@
 static struct {
 	raw_spinlock_t lock;
 	struct mpmon_event *buf;
-	u32 capacity;
+	u32 capacity;	/* changes under both locks (mpmon_ring_resize()) */
 	u64 head;	/* next to write; producers, under lock */
 	u64 tail;	/* next to read; readers, under lock and read_mutex */
 	atomic64_t seq;	/* numbers every recorded call, stored or dropped */
 	wait_queue_head_t waitq;
 	struct mutex read_mutex;	/* one reader at a time; and reset */
+	/*
+	 * The wake-up watermark: readers are woken once wake_events are
+	 * unread, or wake_ms after the oldest unread event arrived (0:
+	 * never), like perf's wakeup_watermark; no wake-up per event.
+	 */
+	u32 wake_events;
+	u32 wake_ms;
+	unsigned long first_unread;	/* jiffies; under lock */
+	struct timer_list timer;
 } mpmon_ring;
+
+static void mpmon_ring_timeout(struct timer_list *t)
+{
+	wake_up_interruptible(&mpmon_ring.waitq);
+}
 
 int mpmon_ring_init(unsigned int capacity)
 {
-	mpmon_ring.buf = vmalloc(array_size(capacity, sizeof(struct mpmon_event)));
+	mpmon_ring.buf = mpmon_ring_alloc(capacity);
 	if (!mpmon_ring.buf)
 		return -ENOMEM;
 	mpmon_ring.capacity = capacity;
 	mpmon_ring.head = 0;
 	mpmon_ring.tail = 0;
+	mpmon_ring.wake_events = 1;
+	mpmon_ring.wake_ms = 0;
 	atomic64_set(&mpmon_ring.seq, 0);
 	raw_spin_lock_init(&mpmon_ring.lock);
 	init_waitqueue_head(&mpmon_ring.waitq);
 	mutex_init(&mpmon_ring.read_mutex);
+	timer_setup(&mpmon_ring.timer, mpmon_ring_timeout, 0);
 	return 0;
 }
 
+/* After the probes are gone: nothing arms the timer any more. */
 void mpmon_ring_exit(void)
 {
-	vfree(mpmon_ring.buf);
+	del_timer_sync(&mpmon_ring.timer);
+	mpmon_ring_free(mpmon_ring.buf);
+}
+
+u32 mpmon_ring_capacity(void)
+{
+	return READ_ONCE(mpmon_ring.capacity);
 }
 
 static struct mpmon_event *mpmon_ring_slot(u64 pos)
@@ -102,15 +126,103 @@ bool mpmon_ring_push_locked(const struct mpmon_event *ev)
 	slot = mpmon_ring_slot(mpmon_ring.head);
 	*slot = *ev;
 	slot->seq = atomic64_inc_return_relaxed(&mpmon_ring.seq);
-	mpmon_ring.head++;
+	if (mpmon_ring.head++ == mpmon_ring.tail) {
+		/* The oldest unread event: the timeout starts. */
+		mpmon_ring.first_unread = jiffies;
+		if (mpmon_ring.wake_ms)
+			mod_timer(&mpmon_ring.timer, jiffies +
+				  msecs_to_jiffies(mpmon_ring.wake_ms));
+	}
 	return true;
 }
 
-/* After a stored event, outside the lock: wake a sleeping reader. */
+/*
+ * After a stored event, outside the lock: wake sleeping readers once the
+ * watermark is reached.
+ */
 void mpmon_ring_wake(void)
 {
-	if (wq_has_sleeper(&mpmon_ring.waitq))
+	if (READ_ONCE(mpmon_ring.head) - READ_ONCE(mpmon_ring.tail) >=
+	    READ_ONCE(mpmon_ring.wake_events) &&
+	    wq_has_sleeper(&mpmon_ring.waitq))
 		wake_up_interruptible(&mpmon_ring.waitq);
+}
+
+/*
+ * For poll(): whether a reader should read now, by the watermark.  A
+ * reader that finds events it should not read yet has the timer armed for
+ * the moment it should.
+ */
+bool mpmon_ring_readable(void)
+{
+	unsigned long flags, due;
+	bool readable;
+	u64 unread;
+
+	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+	unread = mpmon_ring.head - mpmon_ring.tail;
+	due = mpmon_ring.first_unread + msecs_to_jiffies(mpmon_ring.wake_ms);
+	readable = unread >= mpmon_ring.wake_events ||
+		   (unread && mpmon_ring.wake_ms && time_after_eq(jiffies, due));
+	if (unread && !readable && mpmon_ring.wake_ms)
+		mod_timer(&mpmon_ring.timer, due);
+	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+	return readable;
+}
+
+/* The watermark for every reader; wakes them to look again. */
+int mpmon_ring_set_wakeup(u32 events, u32 ms)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
+	if (events > mpmon_ring.capacity) {
+		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+		return -EINVAL;
+	}
+	WRITE_ONCE(mpmon_ring.wake_events, events);
+	mpmon_ring.wake_ms = ms;
+	raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
+	wake_up_interruptible(&mpmon_ring.waitq);
+	return 0;
+}
+
+void mpmon_ring_get_wakeup(u32 *events, u32 *ms)
+{
+	*events = READ_ONCE(mpmon_ring.wake_events);
+	*ms = READ_ONCE(mpmon_ring.wake_ms);
+}
+
+/*
+ * Under the readers' and producers' locks: replace the ring's buffer by
+ * @buf of @capacity events (from mpmon_ring_alloc()).  Returns the unread
+ * events the old buffer held, which are lost, and the old buffer in @old
+ * for the caller to free once the locks are dropped.
+ */
+u64 mpmon_ring_resize_locked(struct mpmon_event *buf, u32 capacity,
+			     struct mpmon_event **old)
+{
+	u64 lost = mpmon_ring.head - mpmon_ring.tail;
+
+	lockdep_assert_held(&mpmon_ring.read_mutex);
+	lockdep_assert_held(&mpmon_ring.lock);
+	*old = mpmon_ring.buf;
+	mpmon_ring.buf = buf;
+	WRITE_ONCE(mpmon_ring.capacity, capacity);
+	mpmon_ring.tail = mpmon_ring.head;
+	if (mpmon_ring.wake_events > capacity)
+		WRITE_ONCE(mpmon_ring.wake_events, capacity);
+	return lost;
+}
+
+struct mpmon_event *mpmon_ring_alloc(u32 capacity)
+{
+	return vmalloc(array_size(capacity, sizeof(struct mpmon_event)));
+}
+
+void mpmon_ring_free(struct mpmon_event *buf)
+{
+	vfree(buf);
 }
 
 /* An event dropped without being offered (see mpmon_entry()): its number. */
@@ -127,7 +239,7 @@ void mpmon_ring_drop(void)
 bool mpmon_ring_full(void)
 {
 	return READ_ONCE(mpmon_ring.head) - READ_ONCE(mpmon_ring.tail) >=
-	       mpmon_ring.capacity;
+	       READ_ONCE(mpmon_ring.capacity);
 }
 
 bool mpmon_ring_empty(void)
@@ -206,6 +318,8 @@ int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
 	if (!ret) {
 		raw_spin_lock_irqsave(&mpmon_ring.lock, flags);
 		mpmon_ring.tail += done;
+		/* What is left is waited for from now. */
+		mpmon_ring.first_unread = jiffies;
 		raw_spin_unlock_irqrestore(&mpmon_ring.lock, flags);
 		ret = done;
 	}

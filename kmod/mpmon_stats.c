@@ -171,6 +171,12 @@ void mpmon_stats_inc_dropped(void)
 	__this_cpu_inc(mpmon_pcpu->ring_dropped);
 }
 
+/* Events lost with a resized ring: under mpmon_ring_producers_lock(). */
+void mpmon_stats_add_dropped(u64 n)
+{
+	this_cpu_add(mpmon_pcpu->ring_dropped, n);
+}
+
 void mpmon_stats_add_read(unsigned int n)
 {
 	this_cpu_add(mpmon_pcpu->events_read, n);

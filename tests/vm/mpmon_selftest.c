@@ -1003,16 +1003,16 @@ static int test_abi(void)
 	return 1;
 }
 
-/* A page the caller can read but the kernel cannot write back to. */
+/* Pages the caller can read but the kernel cannot write back to. */
 static void *read_only_copy(const void *src, size_t len)
 {
-	void *p = mmap(NULL, psize, PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		die("mmap");
 	memcpy(p, src, len);
-	if (mprotect(p, psize, PROT_READ))
+	if (mprotect(p, len, PROT_READ))
 		die("mprotect");
 	return p;
 }
@@ -1094,8 +1094,8 @@ static int test_failed_ioctls(void)
 	get_stats(&s);
 	EXPECT_EQ("events_read", 3, s.events_read);
 	EXPECT_EQ("ring_dropped", 0, s.ring_dropped);
-	munmap(ro_stats, psize);
-	munmap(ro_req, psize);
+	munmap(ro_stats, sizeof(*ro_stats));
+	munmap(ro_req, sizeof(*ro_req));
 	munmap(buf, 3 * psize);
 	return 1;
 }
@@ -1145,6 +1145,135 @@ static int test_reset_one_step(void)
 		  (long long)n + s.ring_dropped);
 	EXPECT_EQ("events_read", n, s.events_read);
 	munmap(buf, 2 * psize);
+	return 1;
+}
+
+static int poll_dev(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
+}
+
+/*
+ * The wake-up watermark: poll() says readable once N events are unread,
+ * or T ms after the oldest unread one; the last close restores the
+ * default (every event).  The truth is the calls this test made.
+ */
+static int test_wakeup(void)
+{
+	struct mpmon_wakeup w = { 8, 0, 0 };
+	struct mpmon_event ev[16];
+	struct mpmon_info info;
+	int status, i, fd2;
+	char *buf = map_pages(1);
+	void *page = buf;
+
+	reset();
+	xioctl(MPMON_IOC_SET_WAKEUP, &w, "SET_WAKEUP 8");
+	get_info(&info);
+	EXPECT_EQ("info.wakeup_events", 8, info.wakeup_events);
+	for (i = 0; i < 7; i++)
+		mp(0, 1, &page, NULL, &status, 0);
+	if (poll_dev(dev, 0))
+		bad("readable with 7 of 8 events");
+	mp(0, 1, &page, NULL, &status, 0);
+	if (!poll_dev(dev, 5000))
+		bad("not readable with 8 of 8 events");
+	EXPECT_EQ("events", 8, read_events(ev, 16));
+
+	/* One event and a timeout: readable only once it has passed. */
+	w.events = 1000;
+	w.timeout_ms = 300;
+	xioctl(MPMON_IOC_SET_WAKEUP, &w, "SET_WAKEUP 1000/300ms");
+	mp(0, 1, &page, NULL, &status, 0);
+	if (poll_dev(dev, 0))
+		bad("readable at once with 1 of 1000 events and a 300 ms timeout");
+	if (!poll_dev(dev, 10000))
+		bad("not readable after the timeout");
+	EXPECT_EQ("events after timeout", 1, read_events(ev, 16));
+
+	/* Out of range: refused, the watermark unchanged. */
+	w.events = 0;
+	EXPECT_EQ("SET_WAKEUP 0 events", -1, ioctl(dev, MPMON_IOC_SET_WAKEUP, &w));
+	EXPECT_EQ("errno", EINVAL, errno);
+	w.events = info.ring_capacity + 1;
+	EXPECT_EQ("SET_WAKEUP > capacity", -1, ioctl(dev, MPMON_IOC_SET_WAKEUP, &w));
+	EXPECT_EQ("errno", EINVAL, errno);
+	w.events = 1;
+	w.timeout_ms = MPMON_WAKEUP_MAX_MS + 1;
+	EXPECT_EQ("SET_WAKEUP timeout", -1, ioctl(dev, MPMON_IOC_SET_WAKEUP, &w));
+	EXPECT_EQ("errno", EINVAL, errno);
+	get_info(&info);
+	EXPECT_EQ("wakeup_events unchanged", 1000, info.wakeup_events);
+	EXPECT_EQ("wakeup_ms unchanged", 300, info.wakeup_ms);
+
+	/* A second file closing leaves it; the last close restores it. */
+	fd2 = open(MPMON_DEVICE_PATH, O_RDONLY);
+	if (fd2 < 0)
+		die("open a second file");
+	close(fd2);
+	get_info(&info);
+	EXPECT_EQ("wakeup_events after another close", 1000, info.wakeup_events);
+	close(dev);
+	dev = open(MPMON_DEVICE_PATH, O_RDWR);
+	if (dev < 0)
+		die("reopen " MPMON_DEVICE_PATH);
+	get_info(&info);
+	EXPECT_EQ("wakeup_events after the last close", 1, info.wakeup_events);
+	EXPECT_EQ("wakeup_ms after the last close", 0, info.wakeup_ms);
+	munmap(buf, psize);
+	return 1;
+}
+
+/*
+ * SET_RING: refused while another file is open; otherwise the new
+ * capacity is in force and the unread events are counted as dropped.
+ */
+static int test_set_ring(void)
+{
+	struct mpmon_event ev[8];
+	struct mpmon_info info;
+	struct mpmon_stats s;
+	uint32_t cap = 64, orig;
+	int status, i, fd2;
+	char *buf = map_pages(1);
+	void *page = buf;
+
+	get_info(&info);
+	orig = info.ring_capacity;
+	reset();
+	for (i = 0; i < 3; i++)
+		mp(0, 1, &page, NULL, &status, 0);
+	fd2 = open(MPMON_DEVICE_PATH, O_RDONLY);
+	if (fd2 < 0)
+		die("open a second file");
+	EXPECT_EQ("SET_RING with another file open", -1,
+		  ioctl(dev, MPMON_IOC_SET_RING, &cap));
+	EXPECT_EQ("errno", EBUSY, errno);
+	close(fd2);
+	cap = 8;
+	EXPECT_EQ("SET_RING 8", -1, ioctl(dev, MPMON_IOC_SET_RING, &cap));
+	EXPECT_EQ("errno", EINVAL, errno);
+	get_stats(&s);
+	EXPECT_EQ("nothing dropped by refused SET_RINGs", 0, s.ring_dropped);
+
+	cap = 64;
+	xioctl(MPMON_IOC_SET_RING, &cap, "SET_RING 64");
+	get_info(&info);
+	EXPECT_EQ("info.ring_capacity", 64, info.ring_capacity);
+	EXPECT_EQ("info.ring_bytes", 64 * sizeof(struct mpmon_event),
+		  info.ring_bytes);
+	get_stats(&s);
+	EXPECT_EQ("calls", 3, s.calls);
+	EXPECT_EQ("unread events dropped", 3, s.ring_dropped);
+	EXPECT_EQ("events left", 0, read_events(ev, 8));
+	for (i = 0; i < 2; i++)
+		mp(0, 1, &page, NULL, &status, 0);
+	EXPECT_EQ("events in the new ring", 2, read_events(ev, 8));
+	EXPECT_EQ("event status", status, ev[1].status[0]);
+	xioctl(MPMON_IOC_SET_RING, &orig, "SET_RING back");
+	munmap(buf, psize);
 	return 1;
 }
 
@@ -1695,6 +1824,8 @@ static const struct {
 	{ "read_runs", test_read_runs, 1 },
 	{ "failed_ioctls", test_failed_ioctls, 1 },
 	{ "reset_one_step", test_reset_one_step, 1 },
+	{ "wakeup", test_wakeup, 1 },
+	{ "set_ring", test_set_ring, 1 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };
 

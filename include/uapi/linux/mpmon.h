@@ -147,7 +147,11 @@ struct mpmon_info {
 	__u32 arch;		/* MPMON_ARCH_* */
 	__u32 big_endian;	/* 1 on big-endian kernels */
 	__u32 __reserved0;
-	__u64 __reserved[8];
+	/* ABI 1.3 (reserved before) */
+	__u64 ring_bytes;	/* memory the event ring takes */
+	__u32 wakeup_events;	/* the ring's wake-up watermark (SET_WAKEUP) */
+	__u32 wakeup_ms;
+	__u64 __reserved[6];
 	/* ABI 1.2: the machine's translation context */
 	__u32 mmu;		/* MPMON_MMU_* */
 	__u32 platform;		/* MPMON_PLATFORM_* */
@@ -287,6 +291,33 @@ struct mpmon_read_events {
 /* ---- SET_ENABLED ------------------------------------------------------- */
 /* argument: pointer to __u32, 0 or 1 */
 
+/* ---- SET_WAKEUP (ABI 1.3) ---------------------------------------------- */
+/**
+ * struct mpmon_wakeup - when poll() says the ring is readable
+ * @events: once this many events are unread (1 .. the ring's capacity)
+ * @timeout_ms: or this long after the oldest unread event arrived, if
+ *	any is unread (0: never; at most MPMON_WAKEUP_MAX_MS)
+ * @__reserved: must be 0
+ *
+ * One watermark for the ring, set by any reader, back to 1 event and no
+ * timeout when the last open file of the device is closed.
+ */
+struct mpmon_wakeup {
+	__u32 events;
+	__u32 timeout_ms;
+	__u64 __reserved;
+};
+
+#define MPMON_WAKEUP_SIZE_VER0	16
+#define MPMON_WAKEUP_MAX_MS	60000
+
+/* ---- SET_RING (ABI 1.3) ------------------------------------------------- */
+/*
+ * argument: pointer to __u32, the ring's new capacity in events
+ * (16 .. 1048576).  Needs CAP_SYS_ADMIN; -EBUSY while another file of the
+ * device is open.  Unread events are lost and counted in ring_dropped.
+ */
+
 /* ---- SET_FILTER / GET_FILTER ------------------------------------------- */
 #define MPMON_FILTER_TGID	(1U << 0)
 #define MPMON_FILTER_UID	(1U << 1)
@@ -337,6 +368,11 @@ struct mpmon_filter {
  *
  * MPMON_IOC_SET_FILTER, MPMON_IOC_GET_FILTER - which callers are recorded
  * (struct mpmon_filter).
+ *
+ * MPMON_IOC_SET_WAKEUP - the ring's wake-up watermark (struct
+ * mpmon_wakeup).  -EINVAL for values out of range or nonzero reserved.
+ *
+ * MPMON_IOC_SET_RING - the ring's capacity in events (a __u32).
  */
 #define MPMON_IOC_GET_VERSION	_IOR(MPMON_IOC_MAGIC, 0x00, struct mpmon_version)
 #define MPMON_IOC_GET_INFO	_IOC(_IOC_READ | _IOC_WRITE, MPMON_IOC_MAGIC, 0x01, \
@@ -351,5 +387,8 @@ struct mpmon_filter {
 				     MPMON_FILTER_SIZE_VER0)
 #define MPMON_IOC_GET_FILTER	_IOC(_IOC_READ, MPMON_IOC_MAGIC, 0x07, \
 				     MPMON_FILTER_SIZE_VER0)
+#define MPMON_IOC_SET_WAKEUP	_IOC(_IOC_WRITE, MPMON_IOC_MAGIC, 0x08, \
+				     MPMON_WAKEUP_SIZE_VER0)
+#define MPMON_IOC_SET_RING	_IOW(MPMON_IOC_MAGIC, 0x09, __u32)
 
 #endif /* _UAPI_LINUX_MPMON_H */
