@@ -684,6 +684,12 @@ void mpmon_probe_quiesce(void)
 	else if (waited)
 		pr_info("waited %u ms for the move_pages calls in flight\n",
 			waited);
+	/*
+	 * The last return handler has counted itself out, but the kernel's
+	 * return trampoline still runs a little after it (and recycles the
+	 * instance): let it finish before the kretprobe goes away.
+	 */
+	synchronize_rcu();
 }
 
 void mpmon_probe_exit(void)

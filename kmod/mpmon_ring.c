@@ -25,11 +25,13 @@
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include "mpmon.h"
+#include "mpmon_compat.h"
 
 static struct {
 	raw_spinlock_t lock;
@@ -77,7 +79,7 @@ int mpmon_ring_init(unsigned int capacity)
 /* After the probes are gone: nothing arms the timer any more. */
 void mpmon_ring_exit(void)
 {
-	del_timer_sync(&mpmon_ring.timer);
+	timer_delete_sync(&mpmon_ring.timer);
 	mpmon_ring_free(mpmon_ring.buf);
 }
 
