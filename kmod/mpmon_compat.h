@@ -24,11 +24,6 @@ static inline unsigned long mpmon_kernel_arg(struct pt_regs *regs,
 #endif
 }
 
-/* 6.2 renamed del_timer_sync(); 6.15 removed the old name. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
-#define timer_delete_sync(t)	del_timer_sync(t)
-#endif
-
 #if defined(CONFIG_PPC64) && defined(CONFIG_CPU_BIG_ENDIAN)
 #define MPMON_ARCH	MPMON_ARCH_PPC64
 #elif defined(CONFIG_PPC64)

@@ -31,7 +31,6 @@
 #include <linux/wait.h>
 
 #include "mpmon.h"
-#include "mpmon_compat.h"
 
 static struct {
 	raw_spinlock_t lock;
@@ -79,7 +78,7 @@ int mpmon_ring_init(unsigned int capacity)
 /* After the probes are gone: nothing arms the timer any more. */
 void mpmon_ring_exit(void)
 {
-	timer_delete_sync(&mpmon_ring.timer);
+	timer_shutdown_sync(&mpmon_ring.timer);
 	mpmon_ring_free(mpmon_ring.buf);
 }
 
