@@ -23,30 +23,7 @@ extern bool mpmon_enabled;
 extern int mpmon_flush_probes;
 extern char *mpmon_status_probe;
 
-/*
- * One move_pages call in flight, kept in its kretprobe instance (ri->data).
- * Only the calling task touches it: the entry handler, the store_status()
- * probe and the return handler all run in that task, one after the other.
- */
-struct mpmon_call {
-	int slot;			/* in the in-flight table, or -1 */
-	bool record;			/* the event goes to the ring */
-	struct task_struct *task;
-	u64 t0;
-	/*
-	 * translation flushes while the call runs, by mpmon_info.flush_probe
-	 * slot: moves only, unset for queries
-	 */
-	u64 flush_calls[MPMON_FLUSH_PROBES];
-	u64 flush_pages[MPMON_FLUSH_PROBES];
-	/*
-	 * The handlers' arrays: here rather than on the stack, where an
-	 * array costs a stack canary and zero-initialisation on every call.
-	 */
-	unsigned long args[6];		/* the syscall's; [4]: status array */
-	int chunk[16];			/* status entries read back */
-	struct mpmon_event ev;
-};
+struct mpmon_call;
 
 /* mpmon_probe.c */
 int mpmon_probe_init(const char *symbol);
@@ -56,9 +33,21 @@ const char *mpmon_probe_symbol(void);
 u32 mpmon_probe_status_source(void);
 const char *mpmon_probe_status_probe(void);
 u64 mpmon_probe_nmissed(void);
-struct mpmon_call *mpmon_current_call(void);
+
+/* mpmon_filter.c */
+bool mpmon_filter_match(void);
 int mpmon_filter_set(const struct mpmon_filter *f);
 void mpmon_filter_get(struct mpmon_filter *f);
+void mpmon_filter_exit(void);
+
+/* mpmon_inflight.c (struct mpmon_call: mpmon_call.h) */
+int mpmon_inflight_init(unsigned int slots);
+void mpmon_inflight_exit(void);
+void mpmon_inflight_add(struct mpmon_call *c);
+void mpmon_inflight_del(struct mpmon_call *c);
+void mpmon_inflight_add_flush(unsigned int slot, u64 pages);
+void mpmon_inflight_add_status(unsigned long status, int start, int value,
+			       int nr);
 
 /* mpmon_stats.c */
 int mpmon_stats_init(void);

@@ -118,14 +118,10 @@ static int mpmon_flush_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct mpmon_flush_probe *fp =
 		container_of(kp, struct mpmon_flush_probe, kp);
-	struct mpmon_call *c;
 	u64 pages = 0;
 
 	/* Interrupt handlers flush for nobody's move_pages. */
 	if (!mpmon_probed_in_task())
-		return 0;
-	c = mpmon_current_call();
-	if (!c)
 		return 0;
 	switch (fp->pages) {
 	case MPMON_PAGES_ONE:
@@ -146,8 +142,7 @@ static int mpmon_flush_pre(struct kprobe *kp, struct pt_regs *regs)
 	case MPMON_PAGES_ALL:
 		break;
 	}
-	c->flush_calls[fp->slot]++;
-	c->flush_pages[fp->slot] += pages;
+	mpmon_inflight_add_flush(fp->slot, pages);
 	return 0;
 }
 

@@ -2,16 +2,20 @@
 /*
  * mpmon: the probes.
  *
- * A kretprobe on the move_pages entry point records each call.  Per-page
- * outcomes of move mode come from a kprobe on store_status(), through which
+ * A kretprobe on the move_pages entry point records each call; its entry
+ * handler applies the filter (mpmon_filter.c) and its return handler
+ * works out the per-page outcome (mpmon_outcome.c) and accounts the call
+ * (mpmon_stats.c) and its event (mpmon_ring.c).  Per-page outcomes of move
+ * mode come from a kprobe on store_status(), through which
  * do_pages_move() writes every status entry it writes: counting there is
  * exact, where reading the user's array back after a partial failure would
- * count stale data.  Query mode (nodes == NULL) fills the whole array on
+ * count stale data; it finds its call in the in-flight table
+ * (mpmon_inflight.c).  Query mode (nodes == NULL) fills the whole array on
  * success, so it is read back at return.
  *
  * Probe handlers run with preemption disabled: nothing here sleeps, user
  * memory is only read with page faults disabled (copy_from_user_nofault(),
- * or mpmon_read_user_ints()), and the work per call is bounded by
+ * or mpmon_status_readback()), and the work per call is bounded by
  * max_status whatever count is.  The entry handler and the
  * kprobes may run from a trap that lockdep counts as NMI (an unoptimized
  * kprobe): they take no lock and read only NMI-safe clocks.  Only the
@@ -38,6 +42,7 @@
 #include <asm/syscall.h>
 
 #include "mpmon.h"
+#include "mpmon_call.h"
 #include "mpmon_compat.h"
 
 /* The move_pages entry point of each architecture, most specific first. */
@@ -63,275 +68,6 @@ static bool mpmon_quiescing;
 
 /* How long unloading waits for the calls in flight to return. */
 #define MPMON_QUIESCE_MS	(60 * MSEC_PER_SEC)
-
-/* ---- calls in flight, by task --------------------------------------------- */
-
-/*
- * The calls in flight, so that the store_status() and flush probes find the
- * call of the current task.  Lockless: an unoptimized kprobe runs its
- * handlers from a trap (int3 on x86) that lockdep counts as NMI, where no
- * lock may be taken.  A call claims a free slot with cmpxchg() and clears
- * it at return; there is a slot per kretprobe instance, so one is always
- * free.  Only a task's own handlers add or remove its call, so a slot found
- * holding the current task's call stays valid while that handler runs.
- */
-static struct mpmon_call **mpmon_inflight;
-static unsigned int mpmon_inflight_slots;
-static atomic_t mpmon_inflight_count = ATOMIC_INIT(0);
-
-static void mpmon_inflight_add(struct mpmon_call *c)
-{
-	unsigned int i;
-
-	for (i = 0; i < mpmon_inflight_slots; i++) {
-		if (!READ_ONCE(mpmon_inflight[i]) &&
-		    !cmpxchg(&mpmon_inflight[i], NULL, c)) {
-			c->slot = i;
-			atomic_inc(&mpmon_inflight_count);
-			return;
-		}
-	}
-}
-
-static void mpmon_inflight_del(struct mpmon_call *c)
-{
-	if (c->slot < 0)
-		return;
-	WRITE_ONCE(mpmon_inflight[c->slot], NULL);
-	atomic_dec(&mpmon_inflight_count);
-}
-
-static struct mpmon_call *mpmon_inflight_find(struct task_struct *task)
-{
-	struct mpmon_call *c;
-	unsigned int i;
-
-	for (i = 0; i < mpmon_inflight_slots; i++) {
-		c = READ_ONCE(mpmon_inflight[i]);
-		if (c && READ_ONCE(c->task) == task)
-			return c;
-	}
-	return NULL;
-}
-
-/*
- * The move_pages call the current task is in, or NULL: what the
- * store_status() and flush probes attribute their work to.  Leaves at once
- * when no call is in flight anywhere, the common case for functions that
- * run all the time.
- */
-struct mpmon_call *mpmon_current_call(void)
-{
-	if (!atomic_read(&mpmon_inflight_count))
-		return NULL;
-	return mpmon_inflight_find(current);
-}
-
-/* ---- the filter ------------------------------------------------------------ */
-
-struct mpmon_filter_rcu {
-	struct mpmon_filter f;
-	struct rcu_head rcu;
-};
-
-static struct mpmon_filter_rcu __rcu *mpmon_filter_cur;
-static DEFINE_MUTEX(mpmon_filter_mutex);
-
-static bool mpmon_filter_match(void)
-{
-	const struct mpmon_filter_rcu *fr;
-	bool match = true;
-
-	if (!rcu_access_pointer(mpmon_filter_cur))
-		return true;	/* no filter: the usual case, no read section */
-	rcu_read_lock();
-	fr = rcu_dereference(mpmon_filter_cur);
-	if (fr) {
-		const struct mpmon_filter *f = &fr->f;
-
-		if ((f->mask & MPMON_FILTER_TGID) && f->tgid != current->tgid)
-			match = false;
-		if ((f->mask & MPMON_FILTER_UID) &&
-		    f->uid != from_kuid(&init_user_ns, current_uid()))
-			match = false;
-		if ((f->mask & MPMON_FILTER_COMM) &&
-		    strncmp(f->comm, current->comm, MPMON_COMM_LEN))
-			match = false;
-	}
-	rcu_read_unlock();
-	return match;
-}
-
-int mpmon_filter_set(const struct mpmon_filter *f)
-{
-	struct mpmon_filter_rcu *new = NULL, *old;
-
-	if (f->mask) {
-		new = kzalloc(sizeof(*new), GFP_KERNEL);
-		if (!new)
-			return -ENOMEM;
-		new->f = *f;
-	}
-	mutex_lock(&mpmon_filter_mutex);
-	old = rcu_replace_pointer(mpmon_filter_cur, new,
-				  lockdep_is_held(&mpmon_filter_mutex));
-	mutex_unlock(&mpmon_filter_mutex);
-	if (old)
-		kfree_rcu(old, rcu);
-	return 0;
-}
-
-void mpmon_filter_get(struct mpmon_filter *f)
-{
-	const struct mpmon_filter_rcu *fr;
-
-	memset(f, 0, sizeof(*f));
-	rcu_read_lock();
-	fr = rcu_dereference(mpmon_filter_cur);
-	if (fr)
-		*f = fr->f;
-	rcu_read_unlock();
-}
-
-/* ---- per-page outcomes ------------------------------------------------------ */
-
-static unsigned int mpmon_perr_class(int err)
-{
-	switch (err) {
-	case EACCES: return MPMON_PERR_EACCES;
-	case EBUSY: return MPMON_PERR_EBUSY;
-	case EFAULT: return MPMON_PERR_EFAULT;
-	case EIO: return MPMON_PERR_EIO;
-	case EINVAL: return MPMON_PERR_EINVAL;
-	case ENOENT: return MPMON_PERR_ENOENT;
-	case ENOMEM: return MPMON_PERR_ENOMEM;
-	default: return MPMON_PERR_OTHER;
-	}
-}
-
-/*
- * Account @nr status entries from index @start, all holding @value.  The
- * first entries themselves are kept only in an event that will be
- * recorded: the counters read only the sums.
- */
-static void mpmon_event_status(struct mpmon_call *c, long start, int value,
-			       unsigned long nr)
-{
-	struct mpmon_event *ev = &c->ev;
-	unsigned long i;
-
-	ev->pages_written += nr;
-	if (value < 0) {
-		ev->page_err[mpmon_perr_class(-value)] += nr;
-	} else {
-		for (i = 0; i < ev->nr_node_pages; i++)
-			if (ev->node_pages[i].node == value)
-				break;
-		if (i < MPMON_EVENT_NODES) {
-			if (i == ev->nr_node_pages) {
-				ev->node_pages[i].node = value;
-				ev->node_pages[i].pages = 0;
-				ev->nr_node_pages++;
-			}
-			ev->node_pages[i].pages += nr;
-		} else {
-			ev->node_overflow += nr;
-			ev->flags |= MPMON_EV_NODE_OVERFLOW;
-		}
-	}
-	if (!c->record)
-		return;
-	for (i = max(start, 0L); i < start + nr && i < MPMON_FORENSIC; i++) {
-		ev->status[i] = value;
-		ev->status_written |= 1U << i;
-	}
-}
-
-/*
- * Start the outcome over: the accumulators mpmon_event_status() adds to.
- * An event that will be kept also has the arrays they index cleared, so
- * that nothing of an earlier count reaches user space; the counters read
- * node_pages only up to nr_node_pages.
- */
-static inline void mpmon_event_clear_outcome(struct mpmon_event *ev,
-					     bool record)
-{
-	ev->pages_written = 0;
-	ev->pages_truncated = 0;
-	ev->nr_node_pages = 0;
-	ev->node_overflow = 0;
-	ev->status_written = 0;
-	ev->flags &= ~MPMON_EV_NODE_OVERFLOW;
-	memset(ev->page_err, 0, sizeof(ev->page_err));
-	if (record) {
-		memset(ev->node_pages, 0, sizeof(ev->node_pages));
-		memset(ev->status, 0, sizeof(ev->status));
-	}
-}
-
-/*
- * Read @n ints of user memory from the return handler.  The guarantee of
- * copy_from_user_nofault(): no fault is served (pagefault_disable(): a
- * page that is not there is an error, not a sleep) and only user addresses
- * are read (access_ok()).  But one load per int inside one user-access
- * window, instead of the generic copy routine and the hardened-usercopy
- * check of the destination, which for the few bytes of a status chunk
- * cost more than the reads (make bench counts the instructions).  Unlike
- * copy_from_user_nofault(), it need not ask nmi_uaccess_okay(): the
- * return handler runs in the calling task, never in NMI context, so the
- * loaded mm is the caller's.
- */
-static bool mpmon_read_user_ints(int *dst, const int __user *src,
-				 unsigned long n)
-{
-	unsigned long i;
-	bool ok = false;
-
-	pagefault_disable();
-	if (!user_read_access_begin(src, n * sizeof(*src)))
-		goto out;
-	for (i = 0; i < n; i++)
-		unsafe_get_user(dst[i], &src[i], end);
-	ok = true;
-end:
-	user_read_access_end();
-out:
-	pagefault_enable();
-	return ok;
-}
-
-/*
- * Read back the status array the kernel filled completely (a successful
- * query, or a successful move when store_status() cannot be probed), at
- * most max_status entries, accounted in runs of equal values.  A run that
- * goes on into the next chunk is accounted in two parts, which adds up to
- * the same.
- */
-static void mpmon_status_readback(struct mpmon_call *c)
-{
-	struct mpmon_event *ev = &c->ev;
-	const int __user *ustatus = (const int __user *)c->args[4];
-	unsigned long n = min_t(u64, ev->count, mpmon_max_status);
-	int *chunk = c->chunk;
-	unsigned long off, len, i, j;
-
-	for (off = 0; off < n; off += len) {
-		len = min_t(unsigned long, n - off, ARRAY_SIZE(c->chunk));
-		if (!mpmon_read_user_ints(chunk, ustatus + off, len)) {
-			ev->flags |= MPMON_EV_STATUS_FAULT;
-			break;
-		}
-		for (i = 0; i < len; i = j) {
-			for (j = i + 1; j < len && chunk[j] == chunk[i]; j++)
-				;
-			mpmon_event_status(c, off + i, chunk[i], j - i);
-		}
-	}
-	if (ev->count > mpmon_max_status) {
-		ev->pages_truncated = ev->count - mpmon_max_status;
-		ev->flags |= MPMON_EV_TRUNCATED;
-	}
-}
 
 /* ---- the probes ------------------------------------------------------------- */
 
@@ -530,19 +266,10 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 /* store_status(int __user *status, int start, int value, int nr) */
 static int mpmon_store_status(struct kprobe *p, struct pt_regs *regs)
 {
-	struct mpmon_call *c = mpmon_current_call();
-	int start, value, nr;
-
-	if (!c || c->ev.mode != MPMON_MODE_MOVE)
-		return 0;
-	/* do_pages_move() passes the call's own status array. */
-	if (mpmon_kernel_arg(regs, 0) != c->args[4])
-		return 0;
-	start = (int)mpmon_kernel_arg(regs, 1);
-	value = (int)mpmon_kernel_arg(regs, 2);
-	nr = (int)mpmon_kernel_arg(regs, 3);
-	if (nr > 0 && start >= 0)
-		mpmon_event_status(c, start, value, nr);
+	mpmon_inflight_add_status(mpmon_kernel_arg(regs, 0),
+				  (int)mpmon_kernel_arg(regs, 1),
+				  (int)mpmon_kernel_arg(regs, 2),
+				  (int)mpmon_kernel_arg(regs, 3));
 	return 0;
 }
 
@@ -602,11 +329,10 @@ int mpmon_probe_init(const char *symbol)
 	int ret = -ENOENT;
 
 	/* A slot for every instance of both kretprobes. */
-	mpmon_inflight_slots = 2 * mpmon_maxactive;
-	mpmon_inflight = kcalloc(mpmon_inflight_slots, sizeof(*mpmon_inflight),
-				 GFP_KERNEL);
-	if (!mpmon_inflight)
-		return -ENOMEM;
+	ret = mpmon_inflight_init(2 * mpmon_maxactive);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
 
 	if (symbol) {
 		mpmon_kretprobe_setup(&mpmon_rp, symbol);
@@ -639,8 +365,7 @@ int mpmon_probe_init(const char *symbol)
 	return 0;
 
 err_free:
-	kfree(mpmon_inflight);
-	mpmon_inflight = NULL;
+	mpmon_inflight_exit();
 	return ret;
 }
 
@@ -700,10 +425,8 @@ void mpmon_probe_exit(void)
 	if (mpmon_rp_ia32_active)
 		unregister_kretprobe(&mpmon_rp_ia32);
 	unregister_kretprobe(&mpmon_rp);
-	mpmon_filter_set(&(struct mpmon_filter){ 0 });
-	rcu_barrier();	/* the filter's kfree_rcu() */
-	kfree(mpmon_inflight);
-	mpmon_inflight = NULL;
+	mpmon_filter_exit();
+	mpmon_inflight_exit();
 }
 
 const char *mpmon_probe_symbol(void)

@@ -21,6 +21,7 @@
 #include <linux/stddef.h>
 
 #include "mpmon.h"
+#include "mpmon_call.h"
 
 #define MPMON_NR_COUNTERS \
 	((sizeof(struct mpmon_stats) - offsetof(struct mpmon_stats, calls)) / \

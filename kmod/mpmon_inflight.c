@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon: the move_pages calls in flight, by task.
+ *
+ * The probes inside move_pages (store_status(), the translation flushes)
+ * find the call of the current task here, and add their work to it only
+ * through these functions.
+ */
+#include <linux/atomic.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "mpmon.h"
+#include "mpmon_call.h"
+
+/*
+ * The calls in flight, so that the store_status() and flush probes find the
+ * call of the current task.  Lockless: an unoptimized kprobe runs its
+ * handlers from a trap (int3 on x86) that lockdep counts as NMI, where no
+ * lock may be taken.  A call claims a free slot with cmpxchg() and clears
+ * it at return; there is a slot per kretprobe instance, so one is always
+ * free.  Only a task's own handlers add or remove its call, so a slot found
+ * holding the current task's call stays valid while that handler runs.
+ */
+static struct mpmon_call **mpmon_inflight;
+static unsigned int mpmon_inflight_slots;
+static atomic_t mpmon_inflight_count = ATOMIC_INIT(0);
+
+void mpmon_inflight_add(struct mpmon_call *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < mpmon_inflight_slots; i++) {
+		if (!READ_ONCE(mpmon_inflight[i]) &&
+		    !cmpxchg(&mpmon_inflight[i], NULL, c)) {
+			c->slot = i;
+			atomic_inc(&mpmon_inflight_count);
+			return;
+		}
+	}
+}
+
+void mpmon_inflight_del(struct mpmon_call *c)
+{
+	if (c->slot < 0)
+		return;
+	WRITE_ONCE(mpmon_inflight[c->slot], NULL);
+	atomic_dec(&mpmon_inflight_count);
+}
+
+static struct mpmon_call *mpmon_inflight_find(struct task_struct *task)
+{
+	struct mpmon_call *c;
+	unsigned int i;
+
+	for (i = 0; i < mpmon_inflight_slots; i++) {
+		c = READ_ONCE(mpmon_inflight[i]);
+		if (c && READ_ONCE(c->task) == task)
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * The move_pages call the current task is in, or NULL: what the
+ * store_status() and flush probes attribute their work to.  Leaves at once
+ * when no call is in flight anywhere, the common case for functions that
+ * run all the time.
+ */
+static struct mpmon_call *mpmon_current_call(void)
+{
+	if (!atomic_read(&mpmon_inflight_count))
+		return NULL;
+	return mpmon_inflight_find(current);
+}
+
+/* The translation-flush probes' work, into the current task's move. */
+void mpmon_inflight_add_flush(unsigned int slot, u64 pages)
+{
+	struct mpmon_call *c = mpmon_current_call();
+
+	if (!c)
+		return;
+	c->flush_calls[slot]++;
+	c->flush_pages[slot] += pages;
+}
+
+/*
+ * store_status()'s entries into the current task's move; only for the
+ * call's own status array, which do_pages_move() passes.
+ */
+void mpmon_inflight_add_status(unsigned long status, int start, int value,
+			       int nr)
+{
+	struct mpmon_call *c = mpmon_current_call();
+
+	if (!c || c->ev.mode != MPMON_MODE_MOVE || status != c->args[4])
+		return;
+	if (nr > 0 && start >= 0)
+		mpmon_event_status(c, start, value, nr);
+}
+
+/* A slot for every instance of both kretprobes. */
+int mpmon_inflight_init(unsigned int slots)
+{
+	mpmon_inflight = kcalloc(slots, sizeof(*mpmon_inflight), GFP_KERNEL);
+	if (!mpmon_inflight)
+		return -ENOMEM;
+	mpmon_inflight_slots = slots;
+	return 0;
+}
+
+void mpmon_inflight_exit(void)
+{
+	kfree(mpmon_inflight);
+	mpmon_inflight = NULL;
+}

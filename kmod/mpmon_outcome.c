@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpmon: the per-page outcome of a call, from the entries the kernel wrote
+ * in its status array (seen by the store_status() probe) or, where every
+ * entry was written, read back from it at return.
+ */
+#include <linux/instrumented.h>
+#include <linux/minmax.h>
+#include <linux/preempt.h>
+#include <linux/uaccess.h>
+
+#include "mpmon.h"
+#include "mpmon_call.h"
+
+static unsigned int mpmon_perr_class(int err)
+{
+	switch (err) {
+	case EACCES: return MPMON_PERR_EACCES;
+	case EBUSY: return MPMON_PERR_EBUSY;
+	case EFAULT: return MPMON_PERR_EFAULT;
+	case EIO: return MPMON_PERR_EIO;
+	case EINVAL: return MPMON_PERR_EINVAL;
+	case ENOENT: return MPMON_PERR_ENOENT;
+	case ENOMEM: return MPMON_PERR_ENOMEM;
+	default: return MPMON_PERR_OTHER;
+	}
+}
+
+/*
+ * Account @nr status entries from index @start, all holding @value.  The
+ * first entries themselves are kept only in an event that will be
+ * recorded: the counters read only the sums.
+ */
+void mpmon_event_status(struct mpmon_call *c, long start, int value,
+			unsigned long nr)
+{
+	struct mpmon_event *ev = &c->ev;
+	unsigned long i;
+
+	ev->pages_written += nr;
+	if (value < 0) {
+		ev->page_err[mpmon_perr_class(-value)] += nr;
+	} else {
+		for (i = 0; i < ev->nr_node_pages; i++)
+			if (ev->node_pages[i].node == value)
+				break;
+		if (i < MPMON_EVENT_NODES) {
+			if (i == ev->nr_node_pages) {
+				ev->node_pages[i].node = value;
+				ev->node_pages[i].pages = 0;
+				ev->nr_node_pages++;
+			}
+			ev->node_pages[i].pages += nr;
+		} else {
+			ev->node_overflow += nr;
+			ev->flags |= MPMON_EV_NODE_OVERFLOW;
+		}
+	}
+	if (!c->record)
+		return;
+	for (i = max(start, 0L); i < start + nr && i < MPMON_FORENSIC; i++) {
+		ev->status[i] = value;
+		ev->status_written |= 1U << i;
+	}
+}
+
+/*
+ * Read @n ints of user memory from the return handler, with the
+ * safeguards of copy_from_user_nofault():
+ * - no fault is served (pagefault_disable(): a page that is not there is
+ *   an error, not a sleep), and only user addresses are read (access_ok()
+ *   in user_read_access_begin());
+ * - the loaded mm is the caller's: copy_from_user_nofault() asks
+ *   nmi_uaccess_okay() (not exported on x86) because an NMI may interrupt
+ *   a switch of mm; the return handler runs in the calling task, and
+ *   refuses to read if it ever finds itself in NMI context;
+ * - KASAN, KCSAN and KMSAN see the copy (instrument_copy_from_user_*());
+ * - the destination's bounds, which hardened usercopy checks at run time,
+ *   are static: @dst is the call's chunk and @n at most its length.
+ * But one load per int inside one user-access window instead of the
+ * generic copy routine, which for the few bytes of a chunk cost more than
+ * the reads (make bench counts the instructions).
+ */
+static bool mpmon_read_user_ints(int *dst, const int __user *src,
+				 unsigned long n)
+{
+	unsigned long i;
+	bool ok = false;
+
+	if (in_nmi())
+		return false;
+	instrument_copy_from_user_before(dst, src, n * sizeof(*src));
+	pagefault_disable();
+	if (!user_read_access_begin(src, n * sizeof(*src)))
+		goto out;
+	for (i = 0; i < n; i++)
+		unsafe_get_user(dst[i], &src[i], end);
+	ok = true;
+end:
+	user_read_access_end();
+out:
+	pagefault_enable();
+	instrument_copy_from_user_after(dst, src, n * sizeof(*src),
+					ok ? 0 : n * sizeof(*src));
+	return ok;
+}
+
+/*
+ * Read back the status array the kernel filled completely (a successful
+ * query, or a successful move when store_status() cannot be probed), at
+ * most max_status entries, accounted in runs of equal values.  A run that
+ * goes on into the next chunk is accounted in two parts, which adds up to
+ * the same.
+ */
+void mpmon_status_readback(struct mpmon_call *c)
+{
+	struct mpmon_event *ev = &c->ev;
+	const int __user *ustatus = (const int __user *)c->args[4];
+	unsigned long n = min_t(u64, ev->count, mpmon_max_status);
+	int *chunk = c->chunk;
+	unsigned long off, len, i, j;
+
+	for (off = 0; off < n; off += len) {
+		len = min_t(unsigned long, n - off, ARRAY_SIZE(c->chunk));
+		if (!mpmon_read_user_ints(chunk, ustatus + off, len)) {
+			ev->flags |= MPMON_EV_STATUS_FAULT;
+			break;
+		}
+		for (i = 0; i < len; i = j) {
+			for (j = i + 1; j < len && chunk[j] == chunk[i]; j++)
+				;
+			mpmon_event_status(c, off + i, chunk[i], j - i);
+		}
+	}
+	if (ev->count > mpmon_max_status) {
+		ev->pages_truncated = ev->count - mpmon_max_status;
+		ev->flags |= MPMON_EV_TRUNCATED;
+	}
+}
