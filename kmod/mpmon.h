@@ -23,6 +23,10 @@ extern bool mpmon_enabled;
 extern int mpmon_flush_probes;
 extern char *mpmon_status_probe;
 
+/* When calls become events (MPMON_EVENTS_*), and whether they do now. */
+extern u32 mpmon_events_mode;
+extern bool mpmon_events_on;
+
 struct mpmon_call;
 
 /* mpmon_probe.c */

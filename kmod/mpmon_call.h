@@ -19,7 +19,8 @@
  */
 struct mpmon_call {
 	int slot;			/* in the in-flight table, or -1 */
-	bool record;			/* the event goes to the ring */
+	bool offered;			/* events on: the event is offered */
+	bool record;			/* ... and the ring has room for it */
 	struct task_struct *task;
 	u64 t0;
 	/*

@@ -24,9 +24,40 @@
 #define MPMON_MAX_USIZE		(64U * 1024)
 #define MPMON_MAX_EVENT_SIZE	4096U
 
-/* Open files of the device, under mpmon_open_mutex. */
+/*
+ * Open files of the device, and of them the readers: files that have
+ * read events, polled or set a watermark.  Under mpmon_open_mutex.
+ */
 static unsigned int mpmon_open_files;
+static unsigned int mpmon_readers;
 static DEFINE_MUTEX(mpmon_open_mutex);
+
+u32 mpmon_events_mode = MPMON_EVENTS_AUTO;
+bool mpmon_events_on;
+
+/* file->private_data: whether the file is a reader. */
+#define MPMON_FILE_READER	((void *)1)
+
+static void mpmon_readers_changed(void)
+{
+	lockdep_assert_held(&mpmon_open_mutex);
+	if (mpmon_events_mode == MPMON_EVENTS_AUTO)
+		WRITE_ONCE(mpmon_events_on, mpmon_readers > 0);
+}
+
+/* From now on, while @file is open, calls become events (events=auto). */
+static void mpmon_reader_attach(struct file *file)
+{
+	if (READ_ONCE(file->private_data) == MPMON_FILE_READER)
+		return;
+	mutex_lock(&mpmon_open_mutex);
+	if (file->private_data != MPMON_FILE_READER) {
+		file->private_data = MPMON_FILE_READER;
+		mpmon_readers++;
+		mpmon_readers_changed();
+	}
+	mutex_unlock(&mpmon_open_mutex);
+}
 
 static int mpmon_open(struct inode *inode, struct file *file)
 {
@@ -42,6 +73,10 @@ static int mpmon_open(struct inode *inode, struct file *file)
 static int mpmon_release(struct inode *inode, struct file *file)
 {
 	mutex_lock(&mpmon_open_mutex);
+	if (file->private_data == MPMON_FILE_READER) {
+		mpmon_readers--;
+		mpmon_readers_changed();
+	}
 	if (!--mpmon_open_files)
 		mpmon_ring_set_wakeup(1, 0);
 	mutex_unlock(&mpmon_open_mutex);
@@ -50,6 +85,7 @@ static int mpmon_release(struct inode *inode, struct file *file)
 
 static __poll_t mpmon_poll(struct file *file, poll_table *wait)
 {
+	mpmon_reader_attach(file);
 	poll_wait(file, mpmon_ring_waitq(), wait);
 	return mpmon_ring_readable() ? EPOLLIN | EPOLLRDNORM : 0;
 }
@@ -85,7 +121,8 @@ static int mpmon_get_usize(void __user *uarg, u32 ver0, u32 *usize)
 	return 0;
 }
 
-static int mpmon_get_version(void __user *uarg, u32 usize)
+static int mpmon_get_version(struct file *file, void __user *uarg,
+			     u32 usize)
 {
 	struct mpmon_version version = {
 		.major = MPMON_ABI_MAJOR,
@@ -97,7 +134,8 @@ static int mpmon_get_version(void __user *uarg, u32 usize)
 	return mpmon_copy_out(uarg, usize, &version, sizeof(version));
 }
 
-static int mpmon_get_info(void __user *uarg, u32 cmd_size)
+static int mpmon_get_info(struct file *file, void __user *uarg,
+			  u32 cmd_size)
 {
 	struct mpmon_info info;
 	u32 usize;
@@ -115,6 +153,8 @@ static int mpmon_get_info(void __user *uarg, u32 cmd_size)
 	info.ring_capacity = mpmon_ring_capacity();
 	info.ring_bytes = (u64)info.ring_capacity * sizeof(struct mpmon_event);
 	mpmon_ring_get_wakeup(&info.wakeup_events, &info.wakeup_ms);
+	info.events_mode = mpmon_events_mode;
+	info.readers = READ_ONCE(mpmon_readers);
 	info.event_size = sizeof(struct mpmon_event);
 	info.page_size = PAGE_SIZE;
 	info.nr_node_ids = nr_node_ids;
@@ -145,7 +185,8 @@ static int mpmon_deliver_stats(struct mpmon_stats *stats, void *ctx)
 	return mpmon_copy_out(req->uarg, req->usize, stats, sizeof(*stats));
 }
 
-static int mpmon_get_stats(void __user *uarg, u32 cmd_size)
+static int mpmon_get_stats(struct file *file, void __user *uarg,
+			   u32 cmd_size)
 {
 	struct mpmon_stats_req req = { .uarg = uarg };
 	struct mpmon_stats *stats;
@@ -186,7 +227,8 @@ static int mpmon_deliver_events(u32 count, void *ctx)
 	return mpmon_copy_out(req->uarg, req->usize, &req->r, sizeof(req->r));
 }
 
-static int mpmon_read_events(void __user *uarg, u32 usize)
+static int mpmon_read_events(struct file *file, void __user *uarg,
+			     u32 usize)
 {
 	struct mpmon_events_req req = { .uarg = uarg, .usize = usize };
 	struct mpmon_read_events *r = &req.r;
@@ -201,6 +243,7 @@ static int mpmon_read_events(void __user *uarg, u32 usize)
 	    r->event_size < MPMON_EVENT_SIZE_VER0 ||
 	    r->event_size > MPMON_MAX_EVENT_SIZE || r->event_size % 8)
 		return -EINVAL;
+	mpmon_reader_attach(file);
 	ret = mpmon_ring_read(u64_to_user_ptr(r->buf), r->max, r->event_size,
 			      mpmon_deliver_events, &req);
 	if (ret < 0)
@@ -209,7 +252,8 @@ static int mpmon_read_events(void __user *uarg, u32 usize)
 	return 0;
 }
 
-static int mpmon_set_filter(void __user *uarg, u32 usize)
+static int mpmon_set_filter(struct file *file, void __user *uarg,
+			    u32 usize)
 {
 	struct mpmon_filter f;
 	int ret;
@@ -234,7 +278,8 @@ static int mpmon_set_filter(void __user *uarg, u32 usize)
 	return mpmon_filter_set(&f);
 }
 
-static int mpmon_get_filter(void __user *uarg, u32 usize)
+static int mpmon_get_filter(struct file *file, void __user *uarg,
+			    u32 usize)
 {
 	struct mpmon_filter f;
 
@@ -244,7 +289,8 @@ static int mpmon_get_filter(void __user *uarg, u32 usize)
 	return mpmon_copy_out(uarg, usize, &f, sizeof(f));
 }
 
-static int mpmon_set_enabled(void __user *uarg, u32 usize)
+static int mpmon_set_enabled(struct file *file, void __user *uarg,
+			     u32 usize)
 {
 	u32 on;
 
@@ -258,7 +304,8 @@ static int mpmon_set_enabled(void __user *uarg, u32 usize)
 	return 0;
 }
 
-static int mpmon_set_wakeup(void __user *uarg, u32 usize)
+static int mpmon_set_wakeup(struct file *file, void __user *uarg,
+			    u32 usize)
 {
 	struct mpmon_wakeup w;
 	int ret;
@@ -270,7 +317,10 @@ static int mpmon_set_wakeup(void __user *uarg, u32 usize)
 		return ret;
 	if (!w.events || w.timeout_ms > MPMON_WAKEUP_MAX_MS || w.__reserved)
 		return -EINVAL;
-	return mpmon_ring_set_wakeup(w.events, w.timeout_ms);
+	ret = mpmon_ring_set_wakeup(w.events, w.timeout_ms);
+	if (!ret)
+		mpmon_reader_attach(file);
+	return ret;
 }
 
 /*
@@ -279,7 +329,8 @@ static int mpmon_set_wakeup(void __user *uarg, u32 usize)
  * ring held are counted as dropped in the same step, so that read +
  * dropped + in the ring still adds up to the calls.
  */
-static int mpmon_set_ring(void __user *uarg, u32 usize)
+static int mpmon_set_ring(struct file *file, void __user *uarg,
+			  u32 usize)
 {
 	struct mpmon_event *buf, *old;
 	unsigned long flags;
@@ -320,7 +371,8 @@ out_unlock_open:
  * Empty the ring and zero the counters with no call in between: the return
  * handler accounts and stores under the producers' lock held here.
  */
-static int mpmon_reset(void __user *uarg, u32 usize)
+static int mpmon_reset(struct file *file, void __user *uarg,
+		       u32 usize)
 {
 	unsigned long flags;
 
@@ -345,7 +397,7 @@ static int mpmon_reset(void __user *uarg, u32 usize)
  */
 static const struct mpmon_ioctl_desc {
 	unsigned int dir;
-	int (*fn)(void __user *uarg, u32 usize);
+	int (*fn)(struct file *file, void __user *uarg, u32 usize);
 } mpmon_ioctls[] = {
 	[_IOC_NR(MPMON_IOC_GET_VERSION)] = {
 		_IOC_DIR(MPMON_IOC_GET_VERSION), mpmon_get_version },
@@ -381,7 +433,7 @@ static long mpmon_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	desc = &mpmon_ioctls[array_index_nospec(nr, ARRAY_SIZE(mpmon_ioctls))];
 	if (!desc->fn || _IOC_DIR(cmd) != desc->dir)
 		return -ENOTTY;
-	return desc->fn((void __user *)arg, _IOC_SIZE(cmd));
+	return desc->fn(file, (void __user *)arg, _IOC_SIZE(cmd));
 }
 
 static const struct file_operations mpmon_fops = {

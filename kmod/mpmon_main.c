@@ -9,6 +9,7 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 
 #include "mpmon.h"
 
@@ -66,6 +67,35 @@ char *mpmon_status_probe = "store_status";
 module_param_named(status_probe, mpmon_status_probe, charp, 0444);
 MODULE_PARM_DESC(status_probe, "mm/migrate.c function that writes status entries (default store_status)");
 
+/*
+ * When calls become events: only while a reader is attached (auto), so
+ * that mpmon loaded for its counters prepares no event; always, as a
+ * flight recorder that a later reader drains; or never.
+ */
+static char *events = "auto";
+module_param(events, charp, 0444);
+MODULE_PARM_DESC(events, "calls become events: auto (while a reader is attached, default), always, never");
+
+static const char * const mpmon_events_modes[] = {
+	[MPMON_EVENTS_NEVER] = "never",
+	[MPMON_EVENTS_AUTO] = "auto",
+	[MPMON_EVENTS_ALWAYS] = "always",
+};
+
+static int __init mpmon_parse_events(void)
+{
+	int mode = match_string(mpmon_events_modes,
+				ARRAY_SIZE(mpmon_events_modes), events);
+
+	if (mode < 0) {
+		pr_err("events=%s is not one of auto, always, never\n", events);
+		return -EINVAL;
+	}
+	mpmon_events_mode = mode;
+	mpmon_events_on = mode == MPMON_EVENTS_ALWAYS;
+	return 0;
+}
+
 static int __init mpmon_check_param(const char *name, unsigned int val,
 				    unsigned int min, unsigned int max)
 {
@@ -109,6 +139,8 @@ static int __init mpmon_init(void)
 		/* -1 is the unset default; only 0 and 1 may be given. */
 		ret = mpmon_check_param("flush_probes", mpmon_flush_probes, 0, 1);
 	}
+	if (!ret)
+		ret = mpmon_parse_events();
 	if (ret)
 		return ret;
 	if (mpmon_flush_probes == -1)

@@ -161,13 +161,14 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	c->t0 = local_clock();
 	/*
-	 * A call that starts while the ring is full (nobody reading: the
-	 * common case of mpmon loaded for its counters) will be dropped and
-	 * counted as such: only the fields the counters read are set for
-	 * it, and the rest of the event, which nobody will see, is left as
-	 * it is.
+	 * A call made while events are off (no reader attached: the common
+	 * case of mpmon loaded for its counters) updates the counters only;
+	 * one made while the ring is full will be dropped and counted as
+	 * such.  Either way only the fields the counters read are set, and
+	 * the rest of the event, which nobody will see, is left as it is.
 	 */
-	c->record = !mpmon_ring_full();
+	c->offered = READ_ONCE(mpmon_events_on);
+	c->record = c->offered && !mpmon_ring_full();
 	if (c->record) {
 		memset(ev, 0, sizeof(*ev));
 		ev->ts_ns = ktime_get_mono_fast_ns();
@@ -244,9 +245,14 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		ev->flush_calls += c->flush_calls[i];
 		ev->flush_pages += c->flush_pages[i];
 	}
+	if (!c->offered) {
+		/* No event: nothing to keep in step with the ring. */
+		mpmon_stats_account(c);
+		goto out;
+	}
 	/*
 	 * Accounted and stored in one step with respect to RESET.  The
-	 * counters count the drop of an event not offered to the ring.
+	 * counters count the drop of an event the ring had no room for.
 	 */
 	mpmon_ring_producers_lock(&flags);
 	mpmon_stats_account(c);
@@ -259,6 +265,7 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	mpmon_ring_producers_unlock(flags);
 	if (stored)
 		mpmon_ring_wake();
+out:
 	__this_cpu_dec(mpmon_instances);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include <linux/mempolicy.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 
@@ -31,7 +32,14 @@
 	  offsetof(struct mpmon_stats, calls)) / sizeof(u64))
 
 static struct mpmon_stats __percpu *mpmon_pcpu;
+/*
+ * A call's counters change together (calls, its outcome, events_off...);
+ * a reader on another CPU takes each CPU's set whole.  One writer per CPU
+ * at a time: the return handler, with preemption disabled.
+ */
+static DEFINE_PER_CPU(seqcount_t, mpmon_pcpu_seq);
 static struct mpmon_stats *mpmon_baseline;
+static struct mpmon_stats *mpmon_scratch;	/* one CPU's set, under the mutex */
 static DEFINE_MUTEX(mpmon_stats_mutex);
 
 static u64 *mpmon_counters(struct mpmon_stats *s)
@@ -41,21 +49,33 @@ static u64 *mpmon_counters(struct mpmon_stats *s)
 
 int mpmon_stats_init(void)
 {
+	unsigned int cpu;
+
 	BUILD_BUG_ON(offsetof(struct mpmon_stats, calls) != 8);
 
 	mpmon_pcpu = alloc_percpu(struct mpmon_stats);
 	if (!mpmon_pcpu)
 		return -ENOMEM;
 	mpmon_baseline = kzalloc(sizeof(*mpmon_baseline), GFP_KERNEL);
-	if (!mpmon_baseline) {
-		free_percpu(mpmon_pcpu);
-		return -ENOMEM;
-	}
+	if (!mpmon_baseline)
+		goto err_free_pcpu;
+	mpmon_scratch = kmalloc(sizeof(*mpmon_scratch), GFP_KERNEL);
+	if (!mpmon_scratch)
+		goto err_free_baseline;
+	for_each_possible_cpu(cpu)
+		seqcount_init(per_cpu_ptr(&mpmon_pcpu_seq, cpu));
 	return 0;
+
+err_free_baseline:
+	kfree(mpmon_baseline);
+err_free_pcpu:
+	free_percpu(mpmon_pcpu);
+	return -ENOMEM;
 }
 
 void mpmon_stats_exit(void)
 {
+	kfree(mpmon_scratch);
 	kfree(mpmon_baseline);
 	free_percpu(mpmon_pcpu);
 }
@@ -117,10 +137,12 @@ static void mpmon_flush_account(struct mpmon_stats *s,
 void mpmon_stats_account(const struct mpmon_call *c)
 {
 	struct mpmon_stats *s = this_cpu_ptr(mpmon_pcpu);
+	seqcount_t *seq = this_cpu_ptr(&mpmon_pcpu_seq);
 	const struct mpmon_event *ev = &c->ev;
 	u64 ns = ev->latency_ns;
 	u64 placed = 0;
 
+	raw_write_seqcount_begin(seq);
 	s->calls++;
 	if (ev->ret == 0) {
 		s->ret_zero++;
@@ -151,9 +173,12 @@ void mpmon_stats_account(const struct mpmon_call *c)
 	s->lat_sum_ns += ns;
 	if (ns > s->lat_max_ns)
 		WRITE_ONCE(s->lat_max_ns, ns);
-	if (!c->record)
+	if (!c->offered)
+		s->events_off++;
+	else if (!c->record)
 		s->ring_dropped++;	/* dropped at entry: see mpmon_entry() */
 	mpmon_flush_account(s, c, placed);
+	raw_write_seqcount_end(seq);
 }
 
 /*
@@ -189,20 +214,25 @@ void mpmon_stats_add_read(unsigned int n)
  */
 static void mpmon_stats_sum(struct mpmon_stats *out, u64 missed)
 {
-	u64 *sum = mpmon_counters(out);
-	unsigned int cpu, i;
+	u64 *sum = mpmon_counters(out), *one = mpmon_counters(mpmon_scratch);
+	unsigned int cpu, i, start;
 
+	lockdep_assert_held(&mpmon_stats_mutex);
 	memset(out, 0, sizeof(*out));
 	for_each_possible_cpu(cpu) {
+		const seqcount_t *seq = per_cpu_ptr(&mpmon_pcpu_seq, cpu);
 		u64 *c = mpmon_counters(per_cpu_ptr(mpmon_pcpu, cpu));
 
+		do {
+			start = raw_read_seqcount_begin(seq);
+			for (i = 0; i < MPMON_NR_COUNTERS; i++)
+				one[i] = READ_ONCE(c[i]);
+		} while (read_seqcount_retry(seq, start));
 		for (i = 0; i < MPMON_NR_COUNTERS; i++) {
-			u64 v = READ_ONCE(c[i]);
-
 			if (i == MPMON_LAT_MAX_IDX)
-				sum[i] = max(sum[i], v);
+				sum[i] = max(sum[i], one[i]);
 			else
-				sum[i] += v;
+				sum[i] += one[i];
 		}
 	}
 	out->kretprobe_missed = missed;

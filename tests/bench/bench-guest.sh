@@ -25,7 +25,7 @@ setup() {
 	case $1 in
 	floor) insmod ./mpfloor.ko ;;
 	mpmon) insmod /mpvm/mpmon.ko ;;
-	record) insmod /mpvm/mpmon.ko ring_events=$(((nq + nm) * 11 / 10 + 16)) ;;
+	record) insmod /mpvm/mpmon.ko events=always ring_events=$(((nq + nm) * 11 / 10 + 16)) ;;
 	disabled) insmod /mpvm/mpmon.ko enabled=0 ;;
 	follow)
 		insmod /mpvm/mpmon.ko

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 	}
 	psize = sysconf(_SC_PAGESIZE);
 	pages[0] = map_pages(1);
-	dev = open(MPMON_DEVICE_PATH, O_RDONLY);
+	dev = open_reader(O_RDONLY);
 	if (dev < 0)
 		die(MPMON_DEVICE_PATH);
 	if (ioctl(dev, MPMON_IOC_GET_INFO, &info))

@@ -1216,7 +1216,7 @@ static int test_wakeup(void)
 	get_info(&info);
 	EXPECT_EQ("wakeup_events after another close", 1000, info.wakeup_events);
 	close(dev);
-	dev = open(MPMON_DEVICE_PATH, O_RDWR);
+	dev = open_reader(O_RDWR);
 	if (dev < 0)
 		die("reopen " MPMON_DEVICE_PATH);
 	get_info(&info);
@@ -1273,6 +1273,62 @@ static int test_set_ring(void)
 	EXPECT_EQ("events in the new ring", 2, read_events(ev, 8));
 	EXPECT_EQ("event status", status, ev[1].status[0]);
 	xioctl(MPMON_IOC_SET_RING, &orig, "SET_RING back");
+	munmap(buf, psize);
+	return 1;
+}
+
+/*
+ * events=auto: with no reader attached, calls update the counters only
+ * (events_off) and leave no event; a file that only asks for stats does
+ * not attach; once one reads, calls become events again.
+ */
+static int test_events_auto(void)
+{
+	struct mpmon_event ev[4];
+	struct mpmon_info info;
+	struct mpmon_stats s;
+	int status, i, fd;
+	char *buf = map_pages(1);
+	void *page = buf;
+
+	get_info(&info);
+	if (info.events_mode != MPMON_EVENTS_AUTO) {
+		printf("SKIP events_auto: module loaded with events mode %u\n",
+		       info.events_mode);
+		munmap(buf, psize);
+		return -1;
+	}
+	EXPECT_EQ("readers with the selftest's file", 1, info.readers);
+	reset();
+	close(dev);
+	dev = open(MPMON_DEVICE_PATH, O_RDWR);	/* not a reader */
+	if (dev < 0)
+		die("reopen " MPMON_DEVICE_PATH);
+	get_info(&info);
+	EXPECT_EQ("readers after reopening", 0, info.readers);
+	for (i = 0; i < 3; i++)
+		mp(0, 1, &page, NULL, &status, 0);
+	get_stats(&s);
+	EXPECT_EQ("calls without a reader", 3, s.calls);
+	EXPECT_EQ("events_off", 3, s.events_off);
+	EXPECT_EQ("ring_dropped", 0, s.ring_dropped);
+	EXPECT_EQ("query.node", 3, s.query.node[status]);
+	close(dev);
+	dev = open_reader(O_RDWR);
+	if (dev < 0)
+		die("reopen a reader");
+	EXPECT_EQ("events left by calls without a reader", 0,
+		  read_events(ev, 4));
+	mp(0, 1, &page, NULL, &status, 0);
+	EXPECT_EQ("events with a reader", 1, read_events(ev, 4));
+	get_stats(&s);
+	EXPECT_EQ("calls", 4, s.calls);
+	EXPECT_EQ("read + dropped + off == calls", s.calls,
+		  s.events_read + s.ring_dropped + s.events_off);
+	fd = open(MPMON_DEVICE_PATH, O_RDONLY);
+	get_info(&info);
+	EXPECT_EQ("a stats-only file is no reader", 1, info.readers);
+	close(fd);
 	munmap(buf, psize);
 	return 1;
 }
@@ -1826,6 +1882,7 @@ static const struct {
 	{ "reset_one_step", test_reset_one_step, 1 },
 	{ "wakeup", test_wakeup, 1 },
 	{ "set_ring", test_set_ring, 1 },
+	{ "events_auto", test_events_auto, 1 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };
 
@@ -1835,7 +1892,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	psize = sysconf(_SC_PAGESIZE);
-	dev = open(MPMON_DEVICE_PATH, O_RDWR);
+	dev = open_reader(O_RDWR);
 	if (dev < 0)
 		die("open " MPMON_DEVICE_PATH);
 	for (i = 0; i < (int)(sizeof(tests) / sizeof(tests[0])); i++) {

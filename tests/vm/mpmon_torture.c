@@ -554,7 +554,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	psize = sysconf(_SC_PAGESIZE);
-	dev = open(MPMON_DEVICE_PATH, O_RDWR);
+	dev = open_reader(O_RDWR);
 	if (dev < 0)
 		die("open " MPMON_DEVICE_PATH);
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))

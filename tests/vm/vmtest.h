@@ -12,9 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/mpmon.h>
 
 /* Not every program uses every helper. */
 #define VMTEST_HELPER static __attribute__((unused))
@@ -46,6 +50,23 @@ VMTEST_HELPER int bad(const char *fmt, ...)
 		va_end(ap);
 	}
 	return 0;
+}
+
+/*
+ * /dev/mpmon, attached as a reader (a watermark of one event): with the
+ * module's default events=auto, calls become events only while a reader
+ * is attached, and these tests read them after making them.
+ */
+VMTEST_HELPER int open_reader(int flags)
+{
+	struct mpmon_wakeup w = { 1, 0, 0 };
+	int fd = open(MPMON_DEVICE_PATH, flags);
+
+	if (fd >= 0 && ioctl(fd, MPMON_IOC_SET_WAKEUP, &w)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* move_pages(2); -errno on failure. */

@@ -111,6 +111,16 @@ struct mpmon_version {
 #define MPMON_ARCH_X86_64	3
 #define MPMON_ARCH_ARM64	4
 
+/*
+ * mpmon_info.events_mode (the module parameter events): calls become
+ * events in the ring only while a reader is attached (AUTO: an open file
+ * that has read, polled or set a watermark), always (a flight recorder),
+ * or never.  Other calls update the counters alone (stats.events_off).
+ */
+#define MPMON_EVENTS_NEVER	0
+#define MPMON_EVENTS_AUTO	1
+#define MPMON_EVENTS_ALWAYS	2
+
 /* mpmon_info.mmu */
 #define MPMON_MMU_UNKNOWN	0
 #define MPMON_MMU_HASH		1	/* POWER hashed page table (HPT) */
@@ -151,7 +161,9 @@ struct mpmon_info {
 	__u64 ring_bytes;	/* memory the event ring takes */
 	__u32 wakeup_events;	/* the ring's wake-up watermark (SET_WAKEUP) */
 	__u32 wakeup_ms;
-	__u64 __reserved[6];
+	__u32 events_mode;	/* MPMON_EVENTS_*: when calls become events */
+	__u32 readers;		/* open files attached as readers */
+	__u64 __reserved[5];
 	/* ABI 1.2: the machine's translation context */
 	__u32 mmu;		/* MPMON_MMU_* */
 	__u32 platform;		/* MPMON_PLATFORM_* */
@@ -228,7 +240,13 @@ struct mpmon_stats {
 	__u64 flush_ratio[MPMON_FLUSH_RATIO];
 	/* ABI 1.3 (reserved before): entries of MPMON_EV_INEXACT calls */
 	__u64 pages_unknown;
-	__u64 __reserved2[3];
+	/*
+	 * ABI 1.3: calls counted with no event prepared, while events were
+	 * off (events_mode); read + ring_dropped + events_off + the events
+	 * in the ring = calls
+	 */
+	__u64 events_off;
+	__u64 __reserved2[2];
 };
 
 #define MPMON_STATS_SIZE_VER0	6040
