@@ -247,6 +247,10 @@ dkms-remove: dkms-check-version
 # (kmod/mpmon.h); debian/rules refuses to build when user/CMakeLists.txt,
 # dkms.conf or debian/changelog say another.
 DEB_OUT ?= build/deb
+# The tree's files: those git knows and new ones it does not ignore; out of
+# a git checkout (a release tarball), every file but build/.
+TREE_FILES = { git ls-files -z --cached --others --exclude-standard 2>/dev/null || \
+	find . \( -path ./build -o -path ./.git \) -prune -o -type f -print0; }
 DEB_ARCHES ?= amd64 ppc64el
 DEB_HOST_ARCH_NATIVE = $(shell dpkg --print-architecture 2>/dev/null)
 DEB_SRC = $(DEB_OUT)/mpmon-$(MPMON_VERSION)
@@ -257,8 +261,7 @@ deb: dkms-check-version
 		{ echo "deb: dpkg-buildpackage, debhelper and dh-dkms are needed (make deps)"; exit 1; }
 	rm -rf $(DEB_OUT)
 	mkdir -p $(DEB_SRC)
-	git ls-files -z --cached --others --exclude-standard | \
-		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_SRC)
+	$(TREE_FILES) | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_SRC)
 	tar -C $(DEB_OUT) --exclude=mpmon-$(MPMON_VERSION)/debian --sort=name -cJf \
 		$(DEB_OUT)/mpmon_$(MPMON_VERSION).orig.tar.xz mpmon-$(MPMON_VERSION)
 	@set -e; for a in $(DEB_ARCHES); do \
@@ -292,8 +295,8 @@ rpm: dkms-check-version
 		{ echo "rpm: $(RPM_SPEC) says Version: $(RPM_SPEC_VERSION), kmod/mpmon.h $(MPMON_VERSION)"; exit 1; }
 	rm -rf $(RPM_OUT)
 	mkdir -p $(RPM_OUT)/SOURCES $(RPM_OUT)/tree/mpmon-$(MPMON_VERSION)
-	git ls-files -z --cached --others --exclude-standard | \
-		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(RPM_OUT)/tree/mpmon-$(MPMON_VERSION)
+	$(TREE_FILES) | tar --null -T - --ignore-failed-read -cf - | \
+		tar -xf - -C $(RPM_OUT)/tree/mpmon-$(MPMON_VERSION)
 	tar -C $(RPM_OUT)/tree --sort=name -czf $(RPM_OUT)/SOURCES/mpmon-$(MPMON_VERSION).tar.gz \
 		mpmon-$(MPMON_VERSION)
 	rm -rf $(RPM_OUT)/tree

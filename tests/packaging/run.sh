@@ -190,7 +190,11 @@ if [[ $root_ok == 1 ]]; then
 		"$src/include/uapi/linux/mpmon.h"
 		/usr/share/doc/mpmon-dkms/changelog.Debian.gz /usr/share/doc/mpmon-dkms/changelog.gz
 		/usr/share/doc/mpmon-dkms/copyright /usr/share/lintian/overrides/mpmon-dkms)
-	for f in $(git ls-files 'kmod/*.c' 'kmod/*.h' kmod/Kbuild kmod/Makefile); do
+	# The module's files in the tree the packages were built from (the tree
+	# make deb copied: others may be changing this one meanwhile).
+	built=$out/mpmon-$version
+	kmod_files=$(cd "$built" && ls kmod/*.c kmod/*.h kmod/Kbuild kmod/Makefile | grep -v '\.mod\.c$')
+	for f in $kmod_files; do
 		want_dkms+=("$src/$f")
 	done
 	want_mpctl=(/usr/sbin/mpctl /usr/share/man/man8/mpctl.8.gz /usr/share/man/man4/mpmon.4.gz
@@ -206,10 +210,8 @@ if [[ $root_ok == 1 ]]; then
 		d=$(diff "$tmp/want-$p" "$tmp/dpkg-L-$p" | sed -n 's/^\([<>]\) /\1/p' | tr '\n' ' ')
 		check "root/dpkg-L-$p" "< expected only, > dpkg -L only: $d" -- [ -z "$d" ]
 	done
-	# The files are those of the sources the packages were built from (the
-	# tree make deb copied; others may be changing this one meanwhile), man
+	# The files are those of the sources the packages were built from, man
 	# pages compressed, with their modes.
-	built=$out/mpmon-$version
 	bad=""
 	same() { # same PATH-IN-ROOT SOURCE MODE [gz]
 		local m
@@ -225,7 +227,7 @@ if [[ $root_ok == 1 ]]; then
 	same /lib/udev/rules.d/60-mpmon.rules packaging/udev/60-mpmon.rules 644
 	same "$src/dkms.conf" dkms.conf 644
 	same "$src/include/uapi/linux/mpmon.h" include/uapi/linux/mpmon.h 644
-	for f in $(git ls-files 'kmod/*.c' 'kmod/*.h' kmod/Kbuild kmod/Makefile); do
+	for f in $kmod_files; do
 		same "$src/$f" "$f" 644
 	done
 	same /usr/share/man/man8/mpctl.8.gz man/mpctl.8 644 gz
@@ -425,7 +427,11 @@ if [[ -f $rout/.complete ]]; then
 	want=(/etc/modprobe.d/mpmon.conf /usr/lib/udev/rules.d/60-mpmon.rules "$src" "$src/dkms.conf"
 		"$src/include" "$src/include/uapi" "$src/include/uapi/linux" "$src/include/uapi/linux/mpmon.h"
 		"$src/kmod" "/usr/share/licenses/mpmon-dkms-$version" "/usr/share/licenses/mpmon-dkms-$version/LICENSE")
-	for f in $(git ls-files 'kmod/*.c' 'kmod/*.h' kmod/Kbuild kmod/Makefile); do want+=("$src/$f"); done
+	# The module's files in the tarball the RPMs were built from.
+	for f in $(tar -tzf "$rout/SOURCES/mpmon-$version.tar.gz" | sed -n "s|^mpmon-$version/||p" |
+		grep -E '^kmod/([^/]*\.[ch]|Kbuild|Makefile)$' | grep -v '\.mod\.c$'); do
+		want+=("$src/$f")
+	done
 	d=$(diff <(printf '%s\n' "${want[@]}" | sort) <(rpm_list "$rpm_dkms") | sed -n 's/^\([<>]\) /\1/p' | tr '\n' ' ')
 	check rpm/mpmon-dkms-files "< expected only, > rpm -qlp only: $d" -- [ -n "$rpm_dkms" ] && [ -z "$d" ]
 	got=$(rpm -qp --configfiles "$rpm_dkms" 2>/dev/null | tr '\n' ' ')
