@@ -113,6 +113,24 @@ TEST(Aggregate, FlushWorkPerPlacedPage) {
     EXPECT_EQ(agg.stats().ret_errno[EPERM], 1u);
 }
 
+// ABI 1.3: entries of inexact calls are counted as the module counts them,
+// in pages_unknown (calls that returned >= 0), not in pages_not_written.
+TEST(Aggregate, PagesUnknownOfInexactCalls) {
+    Aggregate agg;
+    auto ev = move_event(1, "a", 16, 1);
+    ev.ret = 4;
+    ev.flags = MPMON_EV_INEXACT;
+    ev.pages_written = 0;
+    ev.pages_unknown = 16;
+    agg.add(ev);
+    auto failed = move_event(1, "a", 8, 1, -EPERM);
+    failed.pages_unknown = 8; // a crafted event: a failed call writes no status
+    agg.add(failed);
+    EXPECT_EQ(agg.stats().pages_unknown, 16u);
+    EXPECT_EQ(agg.stats().pages_not_written, 0u);
+    EXPECT_EQ(agg.stats().ret_positive, 1u);
+}
+
 TEST(InfoJson, ReadsBackWhatItPrinted) {
     for (bool be : {false, true}) {
         auto info = power_info(be);

@@ -55,6 +55,7 @@ void Aggregate::add(const mpmon_event& ev) {
         add_outcome(ev.mode == MPMON_MODE_MOVE ? s.move : s.query, ev);
         s.pages_not_written += ev.pages_not_written;
         s.pages_truncated += ev.pages_truncated;
+        s.pages_unknown += ev.pages_unknown;
     }
     ++s.lat_log2[std::min(fls64(ev.latency_ns), unsigned{MPMON_LAT_BUCKETS - 1})];
     s.lat_sum_ns += ev.latency_ns;

@@ -232,6 +232,8 @@ void event(Writer& w, const mpmon_event& ev) {
     w.Uint64(ev.pages_not_written);
     key<"pages_truncated">(w);
     w.Uint64(ev.pages_truncated);
+    key<"pages_unknown">(w);
+    w.Uint64(ev.pages_unknown);
     key<"flush_calls">(w);
     w.Uint64(ev.flush_calls);
     key<"flush_pages">(w);

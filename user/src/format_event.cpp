@@ -85,6 +85,8 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
         line += fmt::format(" not_written:{}", ev.pages_not_written);
     if (ev.pages_truncated)
         line += fmt::format(" truncated:{}", ev.pages_truncated);
+    if (ev.pages_unknown)
+        line += fmt::format(" unknown:{}", ev.pages_unknown);
     for (const auto& [bit, name] : event_flag_names)
         if ((ev.flags & bit) && bit != MPMON_EV_TRUNCATED && bit != MPMON_EV_NODE_OVERFLOW)
             line += fmt::format(" [{}]", name);
@@ -135,6 +137,7 @@ nlohmann::ordered_json event_json(const mpmon_event& ev) {
     j["pages_written"] = ev.pages_written;
     j["pages_not_written"] = ev.pages_not_written;
     j["pages_truncated"] = ev.pages_truncated;
+    j["pages_unknown"] = ev.pages_unknown;
     j["flush_calls"] = ev.flush_calls;
     j["flush_pages"] = ev.flush_pages;
     auto notes = nlohmann::ordered_json::array();
@@ -214,6 +217,9 @@ mpmon_event event_from_json(const nlohmann::json& j) {
     field("pages_written", ev.pages_written);
     field("pages_not_written", ev.pages_not_written);
     field("pages_truncated", ev.pages_truncated);
+    // Captures of modules before ABI 1.3 have no pages_unknown.
+    if (j.contains("pages_unknown"))
+        field("pages_unknown", ev.pages_unknown);
     // Captures of ABI 1.0/1.1 modules have no flush fields.
     if (j.contains("flush_calls"))
         field("flush_calls", ev.flush_calls);

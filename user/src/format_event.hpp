@@ -17,12 +17,13 @@
 namespace mpctl {
 
 // The MPMON_EV_* bits by name, in the order event_flags lists them.
-inline constexpr std::array<std::pair<std::uint32_t, const char*>, 5> event_flag_names = {{
+inline constexpr std::array<std::pair<std::uint32_t, const char*>, 6> event_flag_names = {{
     {MPMON_EV_TRUNCATED, "truncated"},
     {MPMON_EV_COMPAT, "compat"},
     {MPMON_EV_NODE_OVERFLOW, "node_overflow"},
     {MPMON_EV_ARGS_FAULT, "args_fault"},
     {MPMON_EV_STATUS_FAULT, "status_fault"},
+    {MPMON_EV_INEXACT, "inexact"},
 }};
 
 // The valid entries of pages, nodes and status.
