@@ -378,6 +378,28 @@ TEST(Prometheus, WellFormedExposition) {
     EXPECT_NE(text.find("cpu=\"POWER8 (raw)\""), std::string::npos);
 }
 
+TEST(Prometheus, PagesUnknownAndEventsOff) {
+    mpmon_stats s{};
+    s.size = sizeof(s);
+    s.pages_unknown = 7;
+    s.events_off = 123;
+    auto info = power_info(false);
+    auto text = prometheus_text(s, make_view(s, info), info);
+    EXPECT_NE(text.find("# TYPE mpmon_pages_unknown_total counter\nmpmon_pages_unknown_total 7\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(
+        text.find(
+            "# TYPE mpmon_events_off_calls_total counter\nmpmon_events_off_calls_total 123\n"),
+        std::string::npos)
+        << text;
+    // Always there, as Prometheus wants (0 from a module before ABI 1.3).
+    mpmon_stats zero{};
+    auto none = prometheus_text(zero, make_view(zero, info), info);
+    EXPECT_NE(none.find("\nmpmon_pages_unknown_total 0\n"), std::string::npos);
+    EXPECT_NE(none.find("\nmpmon_events_off_calls_total 0\n"), std::string::npos);
+}
+
 TEST(Prometheus, LabelValuesAreEscaped) {
     auto info = power_info(false);
     std::strcpy(info.cpu_name, "a\"b\\c");

@@ -144,6 +144,49 @@ TEST(StatsText, FitsEightyColumnsAndShowsTheNumbers) {
     EXPECT_NE(text.find("ring_dropped 5"), std::string::npos);
 }
 
+// ABI 1.3: entries of inexact calls and calls counted with no event.
+TEST(StatsAbi13, PagesUnknownAndEventsOff) {
+    auto s = synthetic();
+    s.pages_unknown = 12;
+    s.events_off = 3456;
+    auto v = make_view(s);
+    EXPECT_EQ(v.pages_unknown, 12u);
+    EXPECT_EQ(v.events_off, 3456u);
+
+    auto j = stats_json(v);
+    EXPECT_EQ(j["pages_unknown"], 12);
+    EXPECT_EQ(j["events_off"], 3456);
+    // Beside the counters they complete, not inside them.
+    EXPECT_EQ(j["pages"]["not_written"], 2);
+    EXPECT_EQ(j["events_read"], 2);
+
+    std::ostringstream out;
+    print_stats(out, v);
+    auto text = out.str();
+    EXPECT_NE(text.find("\ninexact      pages_unknown 12\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\nevents off   calls 3,456\n"), std::string::npos) << text;
+    // The line of unknown pages follows the pages line.
+    EXPECT_LT(text.find("not_written 2"), text.find("pages_unknown 12"));
+
+    // A delta of them, as mpctl stats --watch prints.
+    auto later = s;
+    later.events_off += 10;
+    later.pages_unknown += 1;
+    auto d = make_view(stats_delta(later, s));
+    EXPECT_EQ(d.events_off, 10u);
+    EXPECT_EQ(d.pages_unknown, 1u);
+}
+
+TEST(StatsAbi13, ZeroOnesAreNotShownInText) {
+    auto j = stats_json(make_view(synthetic()));
+    EXPECT_EQ(j["pages_unknown"], 0);
+    EXPECT_EQ(j["events_off"], 0);
+    std::ostringstream out;
+    print_stats(out, make_view(synthetic()));
+    EXPECT_EQ(out.str().find("inexact"), std::string::npos) << out.str();
+    EXPECT_EQ(out.str().find("events off"), std::string::npos) << out.str();
+}
+
 TEST(StatsText, Interval) {
     mpmon_stats d{};
     d.calls = 30;

@@ -149,6 +149,9 @@ std::string prometheus_text(const mpmon_stats& s, const StatsView& v, const mpmo
               s.pages_not_written);
     e.counter("mpmon_pages_truncated_total",
               "Status entries past max_status, not examined by mpmon.", s.pages_truncated);
+    e.counter("mpmon_pages_unknown_total",
+              "Status entries of calls whose per-page outcome is unknown (no status probe).",
+              s.pages_unknown);
     e.family("mpmon_pages_on_node_total", "counter",
              "Pages the kernel reported on a node, by mode (move: placed; query: found).");
     outcome_samples(e, "move", s.move, false);
@@ -177,6 +180,9 @@ std::string prometheus_text(const mpmon_stats& s, const StatsView& v, const mpmo
               "Calls not seen: no free kretprobe instance (raise maxactive).", s.kretprobe_missed);
     e.counter("mpmon_filtered_calls_total", "Calls seen but rejected by the filter.", s.filtered);
     e.counter("mpmon_events_read_total", "Events handed to readers.", s.events_read);
+    e.counter("mpmon_events_off_calls_total",
+              "Calls counted with no event, while events were off (no reader attached).",
+              s.events_off);
     return e.take();
 }
 

@@ -93,6 +93,9 @@ void print_stats(std::ostream& out, const StatsView& v) {
     print_pairs(
         out, "pages",
         {{"requested", v.requested}, {"not_written", v.not_written}, {"truncated", v.truncated}});
+    // ABI 1.3, where no status probe is armed: shown when there are some.
+    if (v.pages_unknown)
+        print_pairs(out, "inexact", {{"pages_unknown", v.pages_unknown}});
     print_pairs(out, "move status", v.page_status);
     print_pairs(out, "query status", v.query_status);
 
@@ -118,6 +121,10 @@ void print_stats(std::ostream& out, const StatsView& v) {
                 {{"ring_dropped", v.ring_dropped}, {"kretprobe_missed", v.kretprobe_missed}});
     print_pairs(out, "filtered", {{"calls", v.filtered}});
     print_pairs(out, "events", {{"read", v.events_read}});
+    // ABI 1.3: calls made while no reader was attached (events=auto) or
+    // with events=never; shown when there are some.
+    if (v.events_off)
+        print_pairs(out, "events off", {{"calls", v.events_off}});
 }
 
 nlohmann::ordered_json stats_json(const StatsView& v) {
@@ -129,6 +136,7 @@ nlohmann::ordered_json stats_json(const StatsView& v) {
     j["flags"] = {{"MPOL_MF_MOVE", v.flag_move}, {"MPOL_MF_MOVE_ALL", v.flag_move_all}};
     j["pages"] = {
         {"requested", v.requested}, {"not_written", v.not_written}, {"truncated", v.truncated}};
+    j["pages_unknown"] = v.pages_unknown;
     j["page_status"] = counts_json(v.page_status);
     j["query_status"] = counts_json(v.query_status);
     auto log2 = nlohmann::ordered_json::array();
@@ -144,6 +152,7 @@ nlohmann::ordered_json stats_json(const StatsView& v) {
     j["lost"] = {{"ring_dropped", v.ring_dropped}, {"kretprobe_missed", v.kretprobe_missed}};
     j["filtered"] = v.filtered;
     j["events_read"] = v.events_read;
+    j["events_off"] = v.events_off;
     j["mmu"] = mmu_json(v.mmu);
     return j;
 }

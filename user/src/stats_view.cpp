@@ -90,6 +90,7 @@ StatsView make_view(const mpmon_stats& s, const mpmon_info& info) {
     v.requested = s.pages_requested;
     v.not_written = s.pages_not_written;
     v.truncated = s.pages_truncated;
+    v.pages_unknown = s.pages_unknown;
     v.page_status = outcome_counts(s.move);
     v.query_status = outcome_counts(s.query);
 
@@ -107,6 +108,7 @@ StatsView make_view(const mpmon_stats& s, const mpmon_info& info) {
     v.kretprobe_missed = s.kretprobe_missed;
     v.filtered = s.filtered;
     v.events_read = s.events_read;
+    v.events_off = s.events_off;
     v.mmu = mmu_view(s, info);
     return v;
 }
@@ -120,6 +122,7 @@ mpmon_stats stats_delta(const mpmon_stats& now, const mpmon_stats& then) {
     std::memcpy(reinterpret_cast<char*>(&out) + counters_offset, a.data(), sizeof(a));
     out.lat_max_ns = now.lat_max_ns;
     std::memset(out.__reserved, 0, sizeof(out.__reserved));
+    std::memset(out.__reserved2, 0, sizeof(out.__reserved2));
     return out;
 }
 

@@ -49,11 +49,15 @@ struct StatsView {
     std::uint64_t move = 0, query = 0;
     std::uint64_t flag_move = 0, flag_move_all = 0;
     std::uint64_t requested = 0, not_written = 0, truncated = 0;
+    // ABI 1.3: entries of calls whose outcome is unknown (MPMON_EV_INEXACT).
+    std::uint64_t pages_unknown = 0;
     Counts page_status;  // move-mode calls that returned >= 0
     Counts query_status; // query-mode calls that returned >= 0
     LatencyView latency;
     std::uint64_t ring_dropped = 0, kretprobe_missed = 0;
     std::uint64_t filtered = 0, events_read = 0;
+    // ABI 1.3: calls counted with no event, while events were off.
+    std::uint64_t events_off = 0;
     MmuView mmu;
 };
 
