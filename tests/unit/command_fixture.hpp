@@ -15,7 +15,9 @@
 
 namespace mpctl::testing {
 
-// The info of a little-endian POWER guest with an ABI 1.0-style context.
+// The info of a little-endian POWER guest with an ABI 1.0-style context
+// (no MMU fields) and ABI 1.3's ring and events: events=always, so that
+// the events a test gives are in the ring with no reader attached.
 inline mpmon_info test_info() {
     mpmon_info i{};
     i.size = sizeof(i);
@@ -34,6 +36,10 @@ inline mpmon_info test_info() {
     i.max_status = 4096;
     i.status_source = MPMON_STATUS_STORE_PROBE;
     i.arch = MPMON_ARCH_PPC64LE;
+    i.ring_bytes = std::uint64_t{4096} * sizeof(mpmon_event);
+    i.wakeup_events = 1;
+    i.events_mode = MPMON_EVENTS_ALWAYS;
+    std::strcpy(i.status_probe, "store_status");
     return i;
 }
 

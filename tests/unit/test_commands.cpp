@@ -8,6 +8,7 @@
 #include "replay.hpp"
 
 #include <cerrno>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -44,6 +45,90 @@ TEST(Commands, Info) {
     EXPECT_EQ(j["enabled"], true);
     EXPECT_EQ(j["nodes"]["online"], 2);
     EXPECT_TRUE(j["filter"].empty());
+}
+
+// ABI 1.3: the ring's memory and watermark, when calls become events, the
+// readers attached, and where move outcomes come from.
+TEST(Commands, InfoOfAnAbi13Module) {
+    auto i = test_info();
+    i.ring_capacity = 49152;
+    i.ring_bytes = 49152ULL * 392;
+    i.wakeup_events = 64;
+    i.wakeup_ms = 200;
+    i.events_mode = MPMON_EVENTS_AUTO;
+    i.readers = 1;
+    ReplayMonitor m(i, {}, {});
+    auto text = run(m, {"info"}).out.str();
+    EXPECT_NE(text.find("\nring memory     19,267,584 bytes (18.4 MiB)\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("\nring wake-up    at 64 unread events, or 200 ms after the oldest\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("\nevents          auto (calls become events only while a reader is "
+                        "attached)\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("\nreaders         1 attached\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\nmove outcome    from a probe on store_status\n"), std::string::npos)
+        << text;
+    // The new rows follow the event ring's.
+    EXPECT_LT(text.find("event ring"), text.find("ring memory"));
+    for (std::istringstream in(text); std::getline(in, text);)
+        EXPECT_LE(text.size(), 80u) << text;
+
+    auto j = nlohmann::json::parse(run(m, {"info", "--json"}).out.str());
+    EXPECT_EQ(j["ring_bytes"], 49152ULL * 392);
+    EXPECT_EQ(j["wakeup_events"], 64);
+    EXPECT_EQ(j["wakeup_ms"], 200);
+    EXPECT_EQ(j["events_mode"], "auto");
+    EXPECT_EQ(j["readers"], 1);
+    EXPECT_EQ(j["status_probe"], "store_status");
+    EXPECT_EQ(j["status_source"], "store_status probe");
+
+    // No status probe: the outcomes are read back; other modes by name.
+    i.status_probe[0] = '\0';
+    i.status_source = MPMON_STATUS_READBACK;
+    i.wakeup_events = 1;
+    i.wakeup_ms = 0;
+    i.ring_bytes = 512;
+    const std::pair<std::uint32_t, const char*> modes[] = {
+        {MPMON_EVENTS_ALWAYS, "always"}, {MPMON_EVENTS_NEVER, "never"}, {7, "unknown(7)"}};
+    for (const auto& [mode, name] : modes) {
+        SCOPED_TRACE(name);
+        i.events_mode = mode;
+        ReplayMonitor other(i, {}, {});
+        text = run(other, {"info"}).out.str();
+        EXPECT_NE(text.find("\nmove outcome    read back at return\n"), std::string::npos) << text;
+        EXPECT_NE(text.find("\nring wake-up    at 1 unread event\n"), std::string::npos) << text;
+        EXPECT_NE(text.find("\nring memory     512 bytes\n"), std::string::npos) << text;
+        EXPECT_NE(text.find(fmt::format("\nevents          {}", name)), std::string::npos) << text;
+        j = nlohmann::json::parse(run(other, {"info", "--json"}).out.str());
+        EXPECT_EQ(j["events_mode"], name);
+        EXPECT_TRUE(j["status_probe"].is_null()) << j.dump();
+    }
+}
+
+// A 1.2 module leaves the 1.3 fields zero: they are not shown, and the
+// rest reads as before.
+TEST(Commands, InfoOfAnAbi12Module) {
+    auto i = test_info();
+    i.abi_minor = 2;
+    i.ring_bytes = 0;
+    i.wakeup_events = 0;
+    i.events_mode = MPMON_EVENTS_NEVER;
+    i.status_probe[0] = '\0';
+    ReplayMonitor m(i, {}, {});
+    auto text = run(m, {"info"}).out.str();
+    for (const char* gone : {"ring memory", "ring wake-up", "\nevents ", "readers", "read back"})
+        EXPECT_EQ(text.find(gone), std::string::npos) << gone << " in\n" << text;
+    EXPECT_NE(text.find("\nmove outcome    from the store_status probe\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("(ABI 1.2; mpctl "), std::string::npos) << text;
+    auto j = nlohmann::json::parse(run(m, {"info", "--json"}).out.str());
+    for (const char* gone :
+         {"ring_bytes", "wakeup_events", "wakeup_ms", "events_mode", "readers", "status_probe"})
+        EXPECT_FALSE(j.contains(gone)) << gone;
+    EXPECT_EQ(j["status_source"], "store_status probe");
 }
 
 TEST(Commands, InfoOfAHashLpar) {

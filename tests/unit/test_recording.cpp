@@ -147,6 +147,61 @@ TEST(InfoJson, ReadsBackWhatItPrinted) {
     EXPECT_THROW(info_from_json(j), std::exception);
 }
 
+// ABI 1.3's fields go into a recording's header and come back; a header
+// of an older module or mpctl has none, and they read as 0.
+TEST(InfoJson, Abi13FieldsRoundTrip) {
+    auto info = power_info(false);
+    info.ring_bytes = 18874368;
+    info.wakeup_events = 64;
+    info.wakeup_ms = 250;
+    info.events_mode = MPMON_EVENTS_AUTO;
+    info.readers = 2;
+    for (const char* probe : {"store_status", ""}) {
+        std::strcpy(info.status_probe, probe);
+        auto back = info_from_json(nlohmann::json::parse(info_json(info, mpmon_filter{}).dump()));
+        EXPECT_EQ(back.ring_bytes, info.ring_bytes);
+        EXPECT_EQ(back.wakeup_events, 64u);
+        EXPECT_EQ(back.wakeup_ms, 250u);
+        EXPECT_EQ(back.events_mode, static_cast<std::uint32_t>(MPMON_EVENTS_AUTO));
+        EXPECT_EQ(back.readers, 2u);
+        EXPECT_STREQ(back.status_probe, probe);
+        EXPECT_EQ(info_json(back, mpmon_filter{}), info_json(info, mpmon_filter{}));
+    }
+    info.events_mode = 9; // a mode of a later module reads back too
+    EXPECT_EQ(
+        info_from_json(nlohmann::json::parse(info_json(info, mpmon_filter{}).dump())).events_mode,
+        9u);
+
+    auto j = nlohmann::json::parse(info_json(info, mpmon_filter{}).dump());
+    for (const char* key :
+         {"ring_bytes", "wakeup_events", "wakeup_ms", "events_mode", "readers", "status_probe"})
+        j.erase(key);
+    auto old = info_from_json(j);
+    EXPECT_EQ(old.ring_bytes, 0u);
+    EXPECT_EQ(old.wakeup_events, 0u);
+    EXPECT_EQ(old.events_mode, 0u);
+    EXPECT_EQ(old.readers, 0u);
+    EXPECT_STREQ(old.status_probe, "");
+    EXPECT_EQ(old.cpu_pvr, info.cpu_pvr);
+
+    j = nlohmann::json::parse(info_json(info, mpmon_filter{}).dump());
+    j["events_mode"] = "sometimes";
+    EXPECT_THROW(info_from_json(j), std::exception);
+    j["events_mode"] = 1;
+    EXPECT_THROW(info_from_json(j), std::exception);
+}
+
+// Recordings made by mpctl for ABI 1.2 modules (tests/unit/data) still read.
+TEST(InfoJson, RecordingsOfAbi12ModulesRead) {
+    std::ifstream in(MPCTL_TEST_DATA "/power8-hash.recording.jsonl");
+    auto r = read_recording(in);
+    EXPECT_EQ(r.info.abi_minor, 2u);
+    EXPECT_EQ(r.info.events_mode, 0u);
+    EXPECT_EQ(r.info.ring_bytes, 0u);
+    EXPECT_STREQ(r.info.status_probe, "");
+    EXPECT_FALSE(info_json(r.info, mpmon_filter{}).contains("events_mode"));
+}
+
 // record drains what the kernel hands out; report rebuilds the stats of it.
 TEST(Record, ThenReportGivesTheSameCounters) {
     auto events = capture();

@@ -135,6 +135,8 @@ constexpr std::array<Name, 4> mmus = {{{MPMON_MMU_HASH, "hash"},
 constexpr std::array<Name, 3> platforms = {{{MPMON_PLATFORM_LPAR, "lpar"},
                                             {MPMON_PLATFORM_POWERNV, "powernv"},
                                             {MPMON_PLATFORM_OTHER, "other"}}};
+constexpr std::array<Name, 3> events_modes = {
+    {{MPMON_EVENTS_NEVER, "never"}, {MPMON_EVENTS_AUTO, "auto"}, {MPMON_EVENTS_ALWAYS, "always"}}};
 constexpr std::array<Name, 2> sources = {
     {{MPMON_STATUS_STORE_PROBE, "store_status probe"}, {MPMON_STATUS_READBACK, "readback"}}};
 } // namespace
@@ -157,6 +159,10 @@ std::string status_source_name(std::uint32_t source) {
     return lookup(source, sources, unnamed);
 }
 
+std::string events_mode_name(std::uint32_t mode) {
+    return lookup(mode, events_modes, unnamed);
+}
+
 std::string mmu_name(std::uint32_t mmu) {
     return mmu == MPMON_MMU_UNKNOWN ? "unknown" : lookup(mmu, mmus, unnamed);
 }
@@ -175,6 +181,10 @@ std::optional<std::uint32_t> arch_value(std::string_view name) {
 
 std::optional<std::uint32_t> status_source_value(std::string_view name) {
     return value_of(name, sources, unnamed);
+}
+
+std::optional<std::uint32_t> events_mode_value(std::string_view name) {
+    return value_of(name, events_modes, unnamed);
 }
 
 std::optional<std::uint32_t> mmu_value(std::string_view name) {

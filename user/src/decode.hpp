@@ -36,18 +36,21 @@ std::string status_key(std::int32_t status);
 std::string arch_name(std::uint32_t arch);
 // "store_status probe", "readback"; else "unknown(N)".
 std::string status_source_name(std::uint32_t source);
+// "never", "auto", "always" (MPMON_EVENTS_*); else "unknown(N)".
+std::string events_mode_name(std::uint32_t mode);
 // "hash", "radix", "x86_64", "other", "unknown" (MPMON_MMU_UNKNOWN); a
 // value of no name as "unknown(N)".
 std::string mmu_name(std::uint32_t mmu);
 // "lpar", "powernv", "other", "unknown" (MPMON_PLATFORM_UNKNOWN); else
 // "unknown(N)".
 std::string platform_kind(std::uint32_t platform);
-// The inverses of the five above, for reading recordings back: every name
+// The inverses of the six above, for reading recordings back: every name
 // they print, "mode7" and "unknown(N)" included, gives its value back;
 // nullopt for a name they do not print.
 std::optional<std::uint32_t> mode_value(std::string_view name);
 std::optional<std::uint32_t> arch_value(std::string_view name);
 std::optional<std::uint32_t> status_source_value(std::string_view name);
+std::optional<std::uint32_t> events_mode_value(std::string_view name);
 std::optional<std::uint32_t> mmu_value(std::string_view name);
 std::optional<std::uint32_t> platform_value(std::string_view name);
 // The page sizes of a MMU page_sizes mask (bit k: 2^k bytes), smallest first.

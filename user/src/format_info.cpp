@@ -51,6 +51,53 @@ std::string mmu_text(const mpmon_info& i) {
     return out;
 }
 
+// ABI 1.3 fields: a 1.2 module leaves them zero, so they are shown only
+// for a module of 1.3 or later.
+bool has_events_mode(const mpmon_info& i) {
+    return i.abi_major > 1 || (i.abi_major == 1 && i.abi_minor >= 3);
+}
+
+// "18,874,368 bytes (18.0 MiB)".
+std::string bytes_text(std::uint64_t bytes) {
+    std::string out = fmt::format("{} bytes", grouped(bytes));
+    if (bytes >= (std::uint64_t{1} << 20))
+        out += fmt::format(" ({:.1f} MiB)", static_cast<double>(bytes) / (1 << 20));
+    else if (bytes >= (std::uint64_t{1} << 10))
+        out += fmt::format(" ({:.1f} KiB)", static_cast<double>(bytes) / (1 << 10));
+    return out;
+}
+
+// "at 1 unread event" / "at 64 unread events, or 200 ms after the oldest".
+std::string wakeup_text(const mpmon_info& i) {
+    std::string out = fmt::format("at {} unread event{}", grouped(i.wakeup_events),
+                                  i.wakeup_events == 1 ? "" : "s");
+    if (i.wakeup_ms)
+        out += fmt::format(", or {} ms after the oldest", i.wakeup_ms);
+    return out;
+}
+
+std::string events_mode_text(std::uint32_t mode) {
+    switch (mode) {
+    case MPMON_EVENTS_AUTO:
+        return "auto (calls become events only while a reader is attached)";
+    case MPMON_EVENTS_ALWAYS:
+        return "always (every call becomes an event: a flight recorder)";
+    case MPMON_EVENTS_NEVER:
+        return "never (calls are only counted)";
+    default:
+        return events_mode_name(mode);
+    }
+}
+
+// Where move mode's per-page outcomes come from: the function probed for
+// them, or the status array read back when the call returns.
+std::string move_outcome_text(const mpmon_info& i) {
+    std::string probe = from_field(i.status_probe);
+    if (probe.empty())
+        return "read back at return";
+    return fmt::format("from a probe on {}", probe);
+}
+
 std::string platform_text(const mpmon_info& i) {
     std::string name = from_field(i.platform_name);
     switch (i.platform) {
@@ -98,13 +145,21 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
     row(out, "filter", filter_text(filter));
     row(out, "event ring",
         fmt::format("{} events of {} bytes", grouped(i.ring_capacity), i.event_size));
+    if (has_events_mode(i)) {
+        row(out, "ring memory", bytes_text(i.ring_bytes));
+        row(out, "ring wake-up", wakeup_text(i));
+        row(out, "events", events_mode_text(i.events_mode));
+        row(out, "readers", fmt::format("{} attached", i.readers));
+    }
     row(out, "page size", fmt::format("{} bytes", grouped(i.page_size)));
     row(out, "NUMA nodes", fmt::format("{} online, {} possible", i.nr_online_nodes, i.nr_node_ids));
     row(out, "CPUs", fmt::format("{} possible", i.nr_cpu_ids));
     row(out, "maxactive", fmt::format("{} calls in flight at most", i.maxactive));
     row(out, "max_status",
         fmt::format("{} status entries examined per call", grouped(i.max_status)));
-    row(out, "move outcome", fmt::format("from the {}", status_source_name(i.status_source)));
+    row(out, "move outcome",
+        has_events_mode(i) ? move_outcome_text(i)
+                           : fmt::format("from the {}", status_source_name(i.status_source)));
     if (i.mmu == MPMON_MMU_UNKNOWN)
         return; // a module older than ABI 1.2
     row(out, "MMU", mmu_text(i));
@@ -140,6 +195,13 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
     j["enabled"] = i.enabled != 0;
     j["filter"] = filter_json(filter);
     j["ring_capacity"] = i.ring_capacity;
+    if (has_events_mode(i)) {
+        j["ring_bytes"] = i.ring_bytes;
+        j["wakeup_events"] = i.wakeup_events;
+        j["wakeup_ms"] = i.wakeup_ms;
+        j["events_mode"] = events_mode_name(i.events_mode);
+        j["readers"] = i.readers;
+    }
     j["event_size"] = i.event_size;
     j["page_size"] = i.page_size;
     j["nodes"] = {{"online", i.nr_online_nodes}, {"possible", i.nr_node_ids}};
@@ -147,6 +209,11 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
     j["maxactive"] = i.maxactive;
     j["max_status"] = i.max_status;
     j["status_source"] = status_source_name(i.status_source);
+    if (has_events_mode(i)) {
+        std::string probe = from_field(i.status_probe);
+        j["status_probe"] =
+            probe.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(probe);
+    }
     nlohmann::ordered_json mmu;
     mmu["mode"] = mmu_name(i.mmu);
     mmu["page_sizes"] = page_size_list(i.page_sizes);
@@ -215,6 +282,20 @@ mpmon_info info_from_json(const nlohmann::json& j) {
     i.big_endian = json_field<bool>(j, top, "big_endian") ? 1 : 0;
     i.enabled = json_field<bool>(j, top, "enabled") ? 1 : 0;
     field("ring_capacity", i.ring_capacity);
+    // ABI 1.3; recordings of older modules or mpctls have none: 0 then.
+    auto optional_top = [&j, top]<typename T>(std::string_view key, T& out) {
+        if (j.is_object() && j.contains(key))
+            out = json_field<T>(j, top, key);
+    };
+    optional_top("ring_bytes", i.ring_bytes);
+    optional_top("wakeup_events", i.wakeup_events);
+    optional_top("wakeup_ms", i.wakeup_ms);
+    std::string events_mode;
+    optional_top("events_mode", events_mode);
+    if (!events_mode.empty())
+        i.events_mode =
+            known(events_mode_value(events_mode), "info.events_mode", "events mode", events_mode);
+    optional_top("readers", i.readers);
     field("event_size", i.event_size);
     field("page_size", i.page_size);
     const auto& nodes = json_member(j, top, "nodes");
@@ -226,6 +307,9 @@ mpmon_info info_from_json(const nlohmann::json& j) {
     auto source = text(j, top, "status_source");
     i.status_source =
         known(status_source_value(source), "info.status_source", "status source", source);
+    // null: the outcomes are read back at return.
+    if (j.is_object() && j.contains("status_probe") && !j.at("status_probe").is_null())
+        to_field(i.status_probe, text(j, top, "status_probe"));
 
     const auto& mmu = json_member(j, top, "mmu");
     constexpr std::string_view in_mmu = "info.mmu";
