@@ -250,6 +250,56 @@ TEST(Commands, EventsDrainAndFilter) {
     }
 }
 
+// events=auto with no reader attached: a one-shot drain finds nothing, and
+// says why, on stderr only; the exit status is that of an empty ring.
+TEST(Commands, EventsWithNoReaderSaysWhyThereAreNone) {
+    auto i = test_info();
+    i.events_mode = MPMON_EVENTS_AUTO;
+    i.readers = 0;
+    const std::string hint = "calls become events only while a reader is attached";
+    for (bool json : {false, true}) {
+        ReplayMonitor m(i, {}, {});
+        auto r = json ? run(m, {"events", "--json"}) : run(m, {"events"});
+        EXPECT_EQ(r.exit, Exit::ok);
+        EXPECT_EQ(r.out.str(), "");
+        auto l = lines(r.diag.str());
+        ASSERT_EQ(l.size(), 1u) << r.diag.str();
+        EXPECT_NE(l[0].find(hint), std::string::npos) << l[0];
+        for (const char* way : {"mpctl events --follow", "mpctl record", "events=always"})
+            EXPECT_NE(l[0].find(way), std::string::npos) << way << " not in " << l[0];
+    }
+    // Not when the ring gave events, when a reader is attached, when every
+    // call is an event, or while following (this mpctl is the reader).
+    {
+        ReplayMonitor m(i, {}, {move_event(10, "alpha", 1, 1)});
+        auto r = run(m, {"events"});
+        EXPECT_EQ(lines(r.out.str()).size(), 1u);
+        EXPECT_EQ(r.diag.str(), "");
+    }
+    {
+        // Events the filter left out still came from the ring.
+        ReplayMonitor m(i, {}, {move_event(10, "alpha", 1, 1)});
+        auto r = run(m, {"events", "--tgid", "11"});
+        EXPECT_EQ(r.out.str(), "");
+        EXPECT_EQ(r.diag.str(), "");
+    }
+    auto attached = i;
+    attached.readers = 1;
+    auto always = i;
+    always.events_mode = MPMON_EVENTS_ALWAYS;
+    auto never = i;
+    never.events_mode = MPMON_EVENTS_NEVER;
+    for (const auto& other : {attached, always, never}) {
+        ReplayMonitor m(other, {}, {});
+        auto r = run(m, {"events"});
+        EXPECT_EQ(r.exit, Exit::ok);
+        EXPECT_EQ(r.diag.str(), "");
+    }
+    ReplayMonitor m(i, {}, {});
+    auto r = run(m, {"events", "--follow"});
+    EXPECT_EQ(r.diag.str().find(hint), std::string::npos) << r.diag.str();
+}
+
 TEST(Commands, FollowReportsWhatWasReadAndLost) {
     std::vector<mpmon_event> evs(700, move_event(10, "alpha", 1, 1));
     ReplayMonitor m(test_info(), {}, evs);

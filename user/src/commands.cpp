@@ -151,8 +151,17 @@ bool wanted(const EventsOptions& e, const mpmon_event& ev) {
     return true;
 }
 
+// With events=auto a call becomes an event only while a reader is
+// attached: with none at the start, a one-shot drain finds the ring empty
+// whatever ran before.  Read before the drain, which attaches this file.
+bool events_need_a_reader(Monitor& monitor) {
+    auto info = monitor.info();
+    return info.events_mode == MPMON_EVENTS_AUTO && info.readers == 0;
+}
+
 Exit cmd_events(const Options& o, Context& ctx) {
     const auto& e = o.events;
+    bool no_reader = !e.follow && events_need_a_reader(ctx.monitor);
     DrainPlan plan;
     plan.limit = e.limit;
     plan.follow = e.follow;
@@ -188,6 +197,10 @@ Exit cmd_events(const Options& o, Context& ctx) {
                                 grouped(d.unconsumed), grouped(d.counted));
         return Exit::failure;
     }
+    if (no_reader && d.read == 0)
+        ctx.diag << "mpctl: no events: with events=auto, calls become events only while a "
+                    "reader is attached; use mpctl events --follow or mpctl record, or load "
+                    "mpmon with events=always\n";
     if (e.follow || d.lost) {
         ctx.diag << fmt::format("mpctl: {} events read, {} printed; {} dropped by the full ring "
                                 "while reading ({} since the last reset)\n",
