@@ -14,6 +14,7 @@
 #include "replay.hpp"
 #include "textfile.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -240,6 +241,46 @@ TEST(Record, ThenReportGivesTheSameCounters) {
         nlohmann::json::parse(run_report(rec.out.str(), {"--view", "top", "--json"}).out.str());
     EXPECT_EQ(top["callers"][0]["comm"], "mpwork");
     EXPECT_EQ(top["callers"][0]["calls"], 42);
+}
+
+// ABI 1.3 in a recording: the header's info and the events' inexact
+// outcomes come back, and the report counts their entries as pages_unknown.
+TEST(Record, Abi13FieldsRoundTripThroughARecording) {
+    auto info = power_info(false);
+    info.ring_bytes = 18874368;
+    info.events_mode = MPMON_EVENTS_AUTO;
+    info.readers = 1;
+    info.status_probe[0] = '\0';
+    info.status_source = MPMON_STATUS_READBACK;
+    auto inexact = move_event(5, "w", 16, 1);
+    inexact.ret = 16;
+    inexact.flags = MPMON_EV_INEXACT;
+    inexact.status_written = 0; // no entry known written
+    std::fill(std::begin(inexact.status), std::end(inexact.status), 0);
+    inexact.nr_node_pages = 0;
+    inexact.node_pages[0] = {};
+    inexact.pages_written = 0;
+    inexact.pages_unknown = 16;
+    ReplayMonitor m(info, {}, {move_event(4, "w", 2, 0), inexact});
+    auto rec = run(m, {"record", "-o", "-"});
+    ASSERT_EQ(rec.exit, Exit::ok);
+    std::istringstream in(rec.out.str());
+    auto r = read_recording(in);
+    EXPECT_EQ(r.info.ring_bytes, 18874368u);
+    EXPECT_EQ(r.info.events_mode, static_cast<std::uint32_t>(MPMON_EVENTS_AUTO));
+    EXPECT_EQ(r.info.readers, 1u);
+    EXPECT_STREQ(r.info.status_probe, "");
+    ASSERT_EQ(r.events.size(), 2u);
+    EXPECT_EQ(std::memcmp(&r.events[1], &inexact, sizeof(inexact)), 0);
+
+    auto j = nlohmann::json::parse(run_report(rec.out.str(), {"--json"}).out.str());
+    EXPECT_EQ(j["pages_unknown"], 16);
+    EXPECT_EQ(j["pages"]["not_written"], 0);
+    EXPECT_EQ(j["events_off"], 0); // calls with no event are not in a recording
+    auto text = run_report(rec.out.str(), {}).out.str();
+    EXPECT_NE(text.find("\ninexact      pages_unknown 16\n"), std::string::npos) << text;
+    auto prom = run_report(rec.out.str(), {"--format", "prometheus"}).out.str();
+    EXPECT_NE(prom.find("\nmpmon_pages_unknown_total 16\n"), std::string::npos) << prom;
 }
 
 TEST(Record, LimitAndLostWhileRecording) {
