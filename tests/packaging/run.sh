@@ -414,7 +414,10 @@ if [[ -f $rout/.complete ]]; then
 	# rpm -qlp against where the FHS and the distributions put each file
 	# (man pages compressed or not, as the build host's rpm does it; the
 	# build-id links rpm adds are not ours).
-	rpm_list() { rpm -qlp "$1" 2>/dev/null | grep -v '^/usr/lib/\.build-id' | sed 's/\.gz$//' | sort; }
+	rpm_list() {
+		rpm -qlp "$1" 2>/dev/null | grep -v '^/usr/lib/\.build-id' |
+			sed 's|^\(/usr/share/man/.*\)\.gz$|\1|' | sort
+	}
 	got=$(rpm_list "$srpm" | tr '\n' ' ')
 	check rpm/srpm-files "rpm -qlp lists '$got'" -- [ "$got" = "mpmon-$version.tar.gz mpmon.spec " ]
 	want=(/usr/sbin/mpctl /usr/share/man/man8/mpctl.8 /usr/share/man/man4/mpmon.4
