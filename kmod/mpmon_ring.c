@@ -35,7 +35,7 @@
 static struct {
 	raw_spinlock_t lock;
 	struct mpmon_event *buf;
-	u32 capacity;	/* changes under both locks (mpmon_ring_resize()) */
+	u32 capacity;	/* changes under both locks (mpmon_ring_resize_locked()) */
 	u64 head;	/* next to write; producers, under lock */
 	u64 tail;	/* next to read; readers, under lock and read_mutex */
 	atomic64_t seq;	/* numbers every recorded call, stored or dropped */
