@@ -47,16 +47,16 @@ fi
 
 # A status probe outside mm/migrate.c (a namesake) is refused: outcomes
 # are read back, and partly failed moves are flagged inexact.
-if rmmod mpmon && insmod /mpvm/mpmon.ko status_probe=sock_sendmsg; then
-	if dmesg | tail -n 5 | grep -q "sock_sendmsg at .* is not mm/migrate.c's"; then
+if rmmod mpmon && insmod /mpvm/mpmon.ko status_probe=device_add; then
+	if dmesg | tail -n 5 | grep -q "device_add at .* is not mm/migrate.c's"; then
 		run echo "PASS vm/status-probe-namesake-refused"
 	else
 		run echo "FAIL vm/status-probe-namesake-refused: no dmesg line"
 	fi
-	MPMON_STATUS_PROBE=sock_sendmsg run ./mpmon_selftest abi positive_return
+	MPMON_STATUS_PROBE=device_add run ./mpmon_selftest abi positive_return
 	rmmod mpmon && insmod /mpvm/mpmon.ko
 else
-	run echo "FAIL vm/status-probe-namesake: rmmod/insmod status_probe=sock_sendmsg failed"
+	run echo "FAIL vm/status-probe-namesake: rmmod/insmod status_probe=device_add failed"
 fi
 
 # Unload while a file is open: refused (EBUSY), then allowed once closed.
