@@ -80,7 +80,6 @@ bool mpmon_ring_push_locked(const struct mpmon_event *ev);
 void mpmon_ring_wake(void);
 void mpmon_ring_drop(void);
 bool mpmon_ring_full(void);
-bool mpmon_ring_empty(void);
 int mpmon_ring_read(struct mpmon_event __user *buf, u32 max, u32 stride,
 		    int (*deliver)(u32 count, void *ctx), void *ctx);
 void mpmon_ring_readers_lock(void);

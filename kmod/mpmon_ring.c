@@ -226,7 +226,7 @@ void mpmon_ring_free(struct mpmon_event *buf)
 	vfree(buf);
 }
 
-/* An event dropped without being offered (see mpmon_entry()): its number. */
+/* An event dropped at entry, the ring being full: its number. */
 void mpmon_ring_drop(void)
 {
 	atomic64_inc(&mpmon_ring.seq);
@@ -241,11 +241,6 @@ bool mpmon_ring_full(void)
 {
 	return READ_ONCE(mpmon_ring.head) - READ_ONCE(mpmon_ring.tail) >=
 	       READ_ONCE(mpmon_ring.capacity);
-}
-
-bool mpmon_ring_empty(void)
-{
-	return READ_ONCE(mpmon_ring.head) == READ_ONCE(mpmon_ring.tail);
 }
 
 wait_queue_head_t *mpmon_ring_waitq(void)
