@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+// mpctl events and mpctl top: the commands that read the event ring live.
+#include "commands_common.hpp"
+#include "drain.hpp"
+#include "event_json_line.hpp"
+#include "format_event.hpp"
+#include "text.hpp"
+#include "top.hpp"
+
+#include <fmt/format.h>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace mpctl {
+
+namespace {
+
+bool has_page_errors(const mpmon_event& ev) {
+    for (auto n : ev.page_err)
+        if (n)
+            return true;
+    return false;
+}
+
+bool wanted(const EventsOptions& e, const mpmon_event& ev) {
+    if (e.tgid && ev.tgid != *e.tgid)
+        return false;
+    if (e.comm && from_field(ev.comm) != *e.comm)
+        return false;
+    if (e.errors_only && ev.ret == 0 && !has_page_errors(ev))
+        return false;
+    return true;
+}
+
+// With events=auto a call becomes an event only while a reader is
+// attached: with none at the start, a one-shot drain finds the ring empty
+// whatever ran before.  Read before the drain, which attaches this file.
+bool events_need_a_reader(Monitor& monitor) {
+    auto info = monitor.info();
+    return info.events_mode == MPMON_EVENTS_AUTO && info.readers == 0;
+}
+
+} // namespace
+
+Exit cmd_events(const Options& o, Context& ctx) {
+    const auto& e = o.events;
+    bool no_reader = !e.follow && events_need_a_reader(ctx.monitor);
+    DrainPlan plan;
+    plan.limit = e.limit;
+    plan.follow = e.follow;
+    if (e.buffer_mib)
+        plan.buffer_bytes = *e.buffer_mib << 20;
+    // A batch's lines go out in one write, then one flush.
+    EventJsonLines json;
+    std::string text;
+    auto d = drain(ctx.monitor, ctx.interrupt, plan, [&](std::span<const mpmon_event> batch) {
+        Consumed done;
+        json.clear();
+        text.clear();
+        for (const auto& ev : batch) {
+            if (!wanted(e, ev))
+                continue;
+            ++done.counted;
+            if (o.json) {
+                json.add(ev);
+            } else {
+                text += event_line(ev, ctx.clock);
+                text += '\n';
+            }
+        }
+        write(ctx.out, o.json ? json.text() : std::string_view(text));
+        done.stop = output_gone(ctx.out);
+        return done;
+    });
+    if (d.stopped)
+        return Exit::ok;
+    if (d.abandoned) {
+        ctx.diag << fmt::format("mpctl: interrupted again: {} events read were not printed "
+                                "({} printed)\n",
+                                grouped(d.unconsumed), grouped(d.counted));
+        return Exit::failure;
+    }
+    if (no_reader && d.read == 0)
+        ctx.diag << "mpctl: no events: with events=auto, calls become events only while a "
+                    "reader is attached; use mpctl events --follow or mpctl record, or load "
+                    "mpmon with events=always\n";
+    if (e.follow || d.lost) {
+        ctx.diag << fmt::format("mpctl: {} events read, {} printed; {} dropped by the full ring "
+                                "while reading ({} since the last reset)\n",
+                                grouped(d.read), grouped(d.counted), grouped(d.dropped),
+                                grouped(d.lost));
+    }
+    return Exit::ok;
+}
+
+Exit cmd_top(const Options& o, Context& ctx) {
+    TopTable table;
+    std::vector<mpmon_event> buf(drain_batch);
+    std::uint64_t lost = 0;
+    for (std::uint64_t n = 0; !o.top.count || n < *o.top.count; ++n) {
+        bool more = pause(ctx, to_ms(o.top.interval_s));
+        while (true) {
+            auto r = ctx.monitor.read_events(buf);
+            lost = r.lost;
+            for (std::size_t i = 0; i < r.count; ++i)
+                table.add(buf[i]);
+            if (r.count < buf.size())
+                break;
+        }
+        if (o.json) {
+            auto j = top_json(table, lost, o.top.rows);
+            print_json(ctx.out, j);
+        } else {
+            ctx.out << fmt::format("{}{}  ", n ? "\n" : "", ctx.clock.now());
+            print_top(ctx.out, table, lost, o.top.rows);
+        }
+        if (output_gone(ctx.out) || !more)
+            break;
+    }
+    return Exit::ok;
+}
+
+} // namespace mpctl
