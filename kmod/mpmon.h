@@ -39,7 +39,16 @@ const char *mpmon_probe_status_probe(void);
 u64 mpmon_probe_nmissed(void);
 
 /* mpmon_filter.c */
-bool mpmon_filter_match(void);
+extern struct mpmon_filter_rcu __rcu *mpmon_filter_cur;
+bool mpmon_filter_match_current(void);
+
+/* No filter, the usual case, is decided without a call. */
+static inline bool mpmon_filter_match(void)
+{
+	return !rcu_access_pointer(mpmon_filter_cur) ||
+	       mpmon_filter_match_current();
+}
+
 int mpmon_filter_set(const struct mpmon_filter *f);
 void mpmon_filter_get(struct mpmon_filter *f);
 void mpmon_filter_exit(void);
@@ -56,7 +65,6 @@ void mpmon_inflight_add_status(unsigned long status, int start, int value,
 /* mpmon_stats.c */
 int mpmon_stats_init(void);
 void mpmon_stats_exit(void);
-void mpmon_stats_account(const struct mpmon_call *c);
 void mpmon_stats_inc_filtered(void);
 void mpmon_stats_inc_dropped(void);
 void mpmon_stats_add_dropped(u64 n);

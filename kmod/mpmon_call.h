@@ -64,5 +64,10 @@ static inline void mpmon_event_clear_outcome(struct mpmon_event *ev,
 void mpmon_event_status(struct mpmon_call *c, long start, int value,
 			unsigned long nr);
 void mpmon_status_readback(struct mpmon_call *c);
+unsigned int mpmon_perr_class(int err);
+
+/* mpmon_stats.c */
+void mpmon_stats_account(const struct mpmon_call *c);
+void mpmon_stats_account_query(struct mpmon_call *c);
 
 #endif /* MPMON_CALL_H */

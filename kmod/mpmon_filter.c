@@ -18,16 +18,15 @@ struct mpmon_filter_rcu {
 	struct rcu_head rcu;
 };
 
-static struct mpmon_filter_rcu __rcu *mpmon_filter_cur;
+struct mpmon_filter_rcu __rcu *mpmon_filter_cur;
 static DEFINE_MUTEX(mpmon_filter_mutex);
 
-bool mpmon_filter_match(void)
+/* Whether the current task passes the filter set (mpmon_filter_match()). */
+bool mpmon_filter_match_current(void)
 {
 	const struct mpmon_filter_rcu *fr;
 	bool match = true;
 
-	if (!rcu_access_pointer(mpmon_filter_cur))
-		return true;	/* no filter: the usual case, no read section */
 	rcu_read_lock();
 	fr = rcu_dereference(mpmon_filter_cur);
 	if (fr) {

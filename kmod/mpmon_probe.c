@@ -106,8 +106,9 @@ static void mpmon_read_args(struct mpmon_event *ev, unsigned long upages,
 }
 
 /* Who made the call and what it asked for: what only the event carries. */
-static void mpmon_event_identity(struct mpmon_event *ev, unsigned long upages,
-				 unsigned long unodes)
+static noinline void mpmon_event_identity(struct mpmon_event *ev,
+					  unsigned long upages,
+					  unsigned long unodes)
 {
 	unsigned int cpu = smp_processor_id();
 
@@ -135,11 +136,63 @@ static void mpmon_compat_args(unsigned long *args)
 		args[i] = (u32)args[i];
 }
 
+/* What the counters of every call read from its arguments. */
+static void mpmon_event_args(struct mpmon_event *ev, const unsigned long *args)
+{
+	ev->count = args[1];
+	ev->mode = args[3] ? MPMON_MODE_MOVE : MPMON_MODE_QUERY;
+	ev->mp_flags = (u32)args[5];
+}
+
+/*
+ * Every call but a counters-only query: the event (recorded, or kept to
+ * the fields the counters read when it will be dropped), and for a move
+ * its place in the in-flight table.
+ */
+static noinline void mpmon_entry_call(struct mpmon_call *c, bool compat)
+{
+	struct mpmon_event *ev = &c->ev;
+	const unsigned long *args = c->args;
+
+	/*
+	 * A call made while the ring is full will be dropped and counted as
+	 * such, like one made while events are off: only the fields the
+	 * counters read are set, and the rest of the event, which nobody
+	 * will see, is left as it is.
+	 */
+	c->record = c->offered && !mpmon_ring_full();
+	if (c->record) {
+		memset(ev, 0, sizeof(*ev));
+		ev->ts_ns = ktime_get_mono_fast_ns();
+		mpmon_event_args(ev, args);
+	} else {
+		ev->flags = 0;
+		mpmon_event_clear_outcome(ev, false);
+	}
+	ev->size = sizeof(*ev);
+	if (compat)
+		ev->flags |= MPMON_EV_COMPAT;
+	ev->target_pid = (int)args[0];
+	c->task = current;
+	c->slot = -1;
+	if (c->record)
+		mpmon_event_identity(ev, args[2], args[3]);
+	/*
+	 * The store_status() and flush probes look for moves only: a query
+	 * writes its status array at once and migrates nothing.
+	 */
+	if (ev->mode == MPMON_MODE_MOVE) {
+		memset(c->flush_calls, 0, sizeof(c->flush_calls));
+		memset(c->flush_pages, 0, sizeof(c->flush_pages));
+		mpmon_inflight_add(c);
+	}
+}
+
 static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct mpmon_call *c = (struct mpmon_call *)ri->data;
-	struct mpmon_event *ev = &c->ev;
 	unsigned long *args = c->args;
+	bool compat;
 
 	/* Unloading: no new instance, so that none is left in flight. */
 	if (!READ_ONCE(mpmon_enabled) || READ_ONCE(mpmon_quiescing))
@@ -150,8 +203,9 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	/* The task's user registers: independent of the syscall wrapper. */
 	syscall_get_arguments(current, task_pt_regs(current), args);
-
-	c->task = current;
+	compat = in_compat_syscall();
+	if (compat)
+		mpmon_compat_args(args);
 	/*
 	 * The latency is timed with the clock ftrace stamps its events with
 	 * by default (local_clock(): the timebase on POWER, the TSC on
@@ -161,63 +215,33 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	c->t0 = local_clock();
 	/*
-	 * A call made while events are off (no reader attached: the common
-	 * case of mpmon loaded for its counters) updates the counters only;
-	 * one made while the ring is full will be dropped and counted as
-	 * such.  Either way only the fields the counters read are set, and
-	 * the rest of the event, which nobody will see, is left as it is.
+	 * A query made while events are off (no reader attached: the common
+	 * case of mpmon loaded for its counters) needs no more: its return
+	 * counts it straight from its status array.
 	 */
 	c->offered = READ_ONCE(mpmon_events_on);
-	c->record = c->offered && !mpmon_ring_full();
-	if (c->record) {
-		memset(ev, 0, sizeof(*ev));
-		ev->ts_ns = ktime_get_mono_fast_ns();
-	} else {
-		ev->flags = 0;
-		mpmon_event_clear_outcome(ev, false);
-	}
-	ev->size = sizeof(*ev);
-	if (in_compat_syscall()) {
-		mpmon_compat_args(args);
-		ev->flags |= MPMON_EV_COMPAT;
-	}
-	ev->target_pid = (int)args[0];
-	ev->count = args[1];
-	ev->mode = args[3] ? MPMON_MODE_MOVE : MPMON_MODE_QUERY;
-	ev->mp_flags = (u32)args[5];
-	if (c->record)
-		mpmon_event_identity(ev, args[2], args[3]);
-	/*
-	 * The store_status() and flush probes look for moves only: a query
-	 * writes its status array at once and migrates nothing.
-	 */
-	c->slot = -1;
-	if (ev->mode == MPMON_MODE_MOVE) {
-		memset(c->flush_calls, 0, sizeof(c->flush_calls));
-		memset(c->flush_pages, 0, sizeof(c->flush_pages));
-		mpmon_inflight_add(c);
-	}
+	c->record = false;
+	mpmon_event_args(&c->ev, args);
+	if (c->offered || c->ev.mode == MPMON_MODE_MOVE)
+		mpmon_entry_call(c, compat);
 	__this_cpu_inc(mpmon_instances);
 	return 0;
 }
 
-static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * Every call but a counters-only query: its outcome from the status
+ * entries seen or read back, its counters, and its event.  Out of line,
+ * so that the lock's flags on its stack cost the fast path no canary.
+ */
+static noinline void mpmon_return_call(struct mpmon_call *c)
 {
-	struct mpmon_call *c = (struct mpmon_call *)ri->data;
 	struct mpmon_event *ev = &c->ev;
-	u64 t1 = local_clock();
 	bool readback, stored = false;
 	unsigned long flags;
 	unsigned int i;
 
-	mpmon_inflight_del(c);
-	/*
-	 * Where the scheduler clock is per CPU (an unsynchronised TSC), a
-	 * call that changed CPU may read a slightly earlier time at return.
-	 */
-	ev->latency_ns = t1 > c->t0 ? t1 - c->t0 : 0;
-	ev->ret = (long)regs_return_value(regs);
-
+	if (ev->mode == MPMON_MODE_MOVE)
+		mpmon_inflight_del(c);
 	/*
 	 * A call that returned 0 wrote every entry, so reading them back is
 	 * exact.  Do that for queries, and for moves whose store_status()
@@ -248,7 +272,7 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!c->offered) {
 		/* No event: nothing to keep in step with the ring. */
 		mpmon_stats_account(c);
-		goto out;
+		return;
 	}
 	/*
 	 * Accounted and stored in one step with respect to RESET.  The
@@ -265,7 +289,25 @@ static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	mpmon_ring_producers_unlock(flags);
 	if (stored)
 		mpmon_ring_wake();
-out:
+}
+
+static int mpmon_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct mpmon_call *c = (struct mpmon_call *)ri->data;
+	struct mpmon_event *ev = &c->ev;
+	u64 t1 = local_clock();
+
+	/*
+	 * Where the scheduler clock is per CPU (an unsynchronised TSC), a
+	 * call that changed CPU may read a slightly earlier time at return.
+	 */
+	ev->latency_ns = t1 > c->t0 ? t1 - c->t0 : 0;
+	ev->ret = (long)regs_return_value(regs);
+	/* With events off, a query's counters come straight from its status. */
+	if (!c->offered && ev->mode == MPMON_MODE_QUERY)
+		mpmon_stats_account_query(c);
+	else
+		mpmon_return_call(c);
 	__this_cpu_dec(mpmon_instances);
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "mpmon.h"
 #include "mpmon_call.h"
+#include "mpmon_uaccess.h"
 
 #define MPMON_NR_COUNTERS \
 	((sizeof(struct mpmon_stats) - offsetof(struct mpmon_stats, calls)) / \
@@ -133,16 +134,13 @@ static void mpmon_flush_account(struct mpmon_stats *s,
 				     MPMON_FLUSH_RATIO - 1)]++;
 }
 
-/* Called from the return handler: preemption is disabled. */
-void mpmon_stats_account(const struct mpmon_call *c)
+/* What every call counts, whatever its outcome. */
+static __always_inline void mpmon_call_account(struct mpmon_stats *s,
+					       const struct mpmon_call *c)
 {
-	struct mpmon_stats *s = this_cpu_ptr(mpmon_pcpu);
-	seqcount_t *seq = this_cpu_ptr(&mpmon_pcpu_seq);
 	const struct mpmon_event *ev = &c->ev;
 	u64 ns = ev->latency_ns;
-	u64 placed = 0;
 
-	raw_write_seqcount_begin(seq);
 	s->calls++;
 	if (ev->ret == 0) {
 		s->ret_zero++;
@@ -162,13 +160,6 @@ void mpmon_stats_account(const struct mpmon_call *c)
 	if (ev->mp_flags & MPOL_MF_MOVE_ALL)
 		s->flag_move_all++;
 	s->pages_requested += ev->count;
-	if (ev->ret >= 0) {
-		placed = mpmon_outcome_account(ev->mode == MPMON_MODE_MOVE ?
-					       &s->move : &s->query, ev);
-		s->pages_not_written += ev->pages_not_written;
-		s->pages_unknown += ev->pages_unknown;
-		s->pages_truncated += ev->pages_truncated;
-	}
 	s->lat_log2[min_t(unsigned int, fls64(ns), MPMON_LAT_BUCKETS - 1)]++;
 	s->lat_sum_ns += ns;
 	if (ns > s->lat_max_ns)
@@ -177,7 +168,67 @@ void mpmon_stats_account(const struct mpmon_call *c)
 		s->events_off++;
 	else if (!c->record)
 		s->ring_dropped++;	/* dropped at entry: see mpmon_entry() */
+}
+
+/* Called from the return handler: preemption is disabled. */
+void mpmon_stats_account(const struct mpmon_call *c)
+{
+	struct mpmon_stats *s = this_cpu_ptr(mpmon_pcpu);
+	seqcount_t *seq = this_cpu_ptr(&mpmon_pcpu_seq);
+	const struct mpmon_event *ev = &c->ev;
+	u64 placed = 0;
+
+	raw_write_seqcount_begin(seq);
+	mpmon_call_account(s, c);
+	if (ev->ret >= 0) {
+		placed = mpmon_outcome_account(ev->mode == MPMON_MODE_MOVE ?
+					       &s->move : &s->query, ev);
+		s->pages_not_written += ev->pages_not_written;
+		s->pages_unknown += ev->pages_unknown;
+		s->pages_truncated += ev->pages_truncated;
+	}
 	mpmon_flush_account(s, c, placed);
+	raw_write_seqcount_end(seq);
+}
+
+/*
+ * A query made while events are off (mpmon loaded for its counters, the
+ * common case): its status entries, all written when it returned 0, are
+ * read back and counted straight into this CPU's counters, without the
+ * per-call sums an event needs (mpmon_event_status()).  The same counts
+ * as mpmon_stats_account() would make from them.
+ */
+void mpmon_stats_account_query(struct mpmon_call *c)
+{
+	struct mpmon_stats *s = this_cpu_ptr(mpmon_pcpu);
+	seqcount_t *seq = this_cpu_ptr(&mpmon_pcpu_seq);
+	const struct mpmon_event *ev = &c->ev;
+	const int __user *ustatus = (const int __user *)c->args[4];
+	u64 n = min_t(u64, ev->count, mpmon_max_status);
+	u64 off, len, i, written = 0;
+
+	raw_write_seqcount_begin(seq);
+	mpmon_call_account(s, c);
+	if (ev->ret == 0) {
+		for (off = 0; off < n; off += len) {
+			len = min_t(u64, n - off, ARRAY_SIZE(c->chunk));
+			if (!mpmon_read_user_ints(c->chunk, ustatus + off, len))
+				break;
+			for (i = 0; i < len; i++) {
+				int v = c->chunk[i];
+
+				if (v < 0)
+					s->query.err[mpmon_perr_class(-v)]++;
+				else if (v < MPMON_STATS_NODES)
+					s->query.node[v]++;
+				else
+					s->query.node_overflow++;
+			}
+			written += len;
+		}
+		s->pages_truncated += ev->count - n;
+		s->pages_not_written += n - written;
+	}
 	raw_write_seqcount_end(seq);
 }
 
