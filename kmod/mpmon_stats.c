@@ -134,11 +134,15 @@ static void mpmon_flush_account(struct mpmon_stats *s,
 				     MPMON_FLUSH_RATIO - 1)]++;
 }
 
-/* What every call counts, whatever its outcome. */
+/*
+ * What every call counts, whatever its outcome.  @mode, @offered and
+ * @record are the call's: inline, constants where the caller knows them.
+ */
 static __always_inline void mpmon_call_account(struct mpmon_stats *s,
-					       const struct mpmon_call *c)
+					       const struct mpmon_event *ev,
+					       u32 mode, bool offered,
+					       bool record)
 {
-	const struct mpmon_event *ev = &c->ev;
 	u64 ns = ev->latency_ns;
 
 	s->calls++;
@@ -151,7 +155,7 @@ static __always_inline void mpmon_call_account(struct mpmon_stats *s,
 
 		s->ret_errno[err < MPMON_NR_ERRNO ? err : 0]++;
 	}
-	if (ev->mode == MPMON_MODE_MOVE)
+	if (mode == MPMON_MODE_MOVE)
 		s->mode_move++;
 	else
 		s->mode_query++;
@@ -164,9 +168,9 @@ static __always_inline void mpmon_call_account(struct mpmon_stats *s,
 	s->lat_sum_ns += ns;
 	if (ns > s->lat_max_ns)
 		WRITE_ONCE(s->lat_max_ns, ns);
-	if (!c->offered)
+	if (!offered)
 		s->events_off++;
-	else if (!c->record)
+	else if (!record)
 		s->ring_dropped++;	/* dropped at entry: see mpmon_entry() */
 }
 
@@ -179,7 +183,7 @@ void mpmon_stats_account(const struct mpmon_call *c)
 	u64 placed = 0;
 
 	raw_write_seqcount_begin(seq);
-	mpmon_call_account(s, c);
+	mpmon_call_account(s, ev, ev->mode, c->offered, c->record);
 	if (ev->ret >= 0) {
 		placed = mpmon_outcome_account(ev->mode == MPMON_MODE_MOVE ?
 					       &s->move : &s->query, ev);
@@ -208,7 +212,7 @@ void mpmon_stats_account_query(struct mpmon_call *c)
 	u64 off, len, i, written = 0;
 
 	raw_write_seqcount_begin(seq);
-	mpmon_call_account(s, c);
+	mpmon_call_account(s, ev, MPMON_MODE_QUERY, false, false);
 	if (ev->ret == 0) {
 		for (off = 0; off < n; off += len) {
 			len = min_t(u64, n - off, ARRAY_SIZE(c->chunk));
