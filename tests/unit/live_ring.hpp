@@ -16,6 +16,7 @@
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace mpctl::testing {
@@ -38,6 +39,17 @@ public:
     using WaitHook = std::function<Wait(std::chrono::milliseconds timeout, bool readable)>;
 
     explicit LiveRing(std::size_t capacity = 4096) : capacity_(capacity) {}
+
+    mpmon_info info() override {
+        mpmon_info info{};
+        info.ring_capacity = static_cast<std::uint32_t>(capacity_);
+        return info;
+    }
+    // Kept, with the number of reads done before it was set.
+    void set_wakeup(const mpmon_wakeup& wakeup) override {
+        std::lock_guard lock(mutex_);
+        wakeups_.emplace_back(wakeup, reads_);
+    }
 
     // Adds n events; those that do not fit are dropped.
     void produce(std::uint64_t n) {
@@ -99,6 +111,10 @@ public:
         std::lock_guard lock(mutex_);
         return wait_times_;
     }
+    std::vector<std::pair<mpmon_wakeup, std::uint64_t>> wakeups() const {
+        std::lock_guard lock(mutex_);
+        return wakeups_;
+    }
 
 private:
     void produce_locked(std::uint64_t n) {
@@ -123,6 +139,7 @@ private:
     std::uint64_t per_read_ = 0, supply_reads_ = 0;
     WaitHook wait_hook_;
     std::vector<std::chrono::milliseconds> wait_times_;
+    std::vector<std::pair<mpmon_wakeup, std::uint64_t>> wakeups_;
 };
 
 } // namespace mpctl::testing

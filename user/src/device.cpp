@@ -164,6 +164,13 @@ Wait Device::wait_events(std::chrono::milliseconds timeout, const Interrupt& int
     return Wait::timeout;
 }
 
+void Device::set_wakeup(const mpmon_wakeup& wakeup) {
+    if (version_.minor < 3)
+        return;
+    mpmon_wakeup copy = wakeup;
+    ioctl_or_throw(MPMON_IOC_SET_WAKEUP, &copy, "SET_WAKEUP");
+}
+
 void Device::reset() {
     ioctl_or_throw(MPMON_IOC_RESET, nullptr, "RESET");
 }

@@ -23,6 +23,8 @@ public:
     mpmon_stats stats_and_reset() override;
     ReadResult read_events(std::span<mpmon_event> buf) override;
     Wait wait_events(std::chrono::milliseconds timeout, const Interrupt& intr) override;
+    // A module before ABI 1.3 has no watermark: nothing is set.
+    void set_wakeup(const mpmon_wakeup& wakeup) override;
     void reset() override;
     void set_enabled(bool on) override;
     void set_filter(const mpmon_filter& filter) override;

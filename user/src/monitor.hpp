@@ -33,6 +33,12 @@ public:
     // Waits until events are readable, the timeout passes or the user
     // interrupts (Ctrl-C, SIGTERM, or the end of a replay).
     virtual Wait wait_events(std::chrono::milliseconds timeout, const Interrupt& intr) = 0;
+    // The ring's wake-up watermark (SET_WAKEUP, ABI 1.3): from now on
+    // wait_events says readable once wakeup.events are unread, or
+    // wakeup.timeout_ms after the oldest unread one arrived.  A monitor
+    // without one (a module before ABI 1.3, a replay) ignores it: readable
+    // as soon as any event is.
+    virtual void set_wakeup(const mpmon_wakeup& wakeup) { (void)wakeup; }
     virtual void reset() = 0;
     virtual void set_enabled(bool on) = 0;
     virtual void set_filter(const mpmon_filter& filter) = 0;

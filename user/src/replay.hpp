@@ -27,6 +27,11 @@ public:
     ReadResult read_events(std::span<mpmon_event> buf) override;
     // Readable while events remain; then "interrupted": the replay is over.
     Wait wait_events(std::chrono::milliseconds timeout, const Interrupt& intr) override;
+    // Shown by info(), as the module does; the replay is readable anyway.
+    void set_wakeup(const mpmon_wakeup& wakeup) override {
+        info_.wakeup_events = wakeup.events;
+        info_.wakeup_ms = wakeup.timeout_ms;
+    }
     void reset() override { ++resets_; }
     void set_enabled(bool on) override { info_.enabled = on ? 1 : 0; }
     void set_filter(const mpmon_filter& filter) override { filter_ = filter; }
