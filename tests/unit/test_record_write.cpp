@@ -11,7 +11,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <string>
@@ -59,38 +61,91 @@ TEST(RecordWrite, AFullDeviceEndsWithTheReason) {
     EXPECT_EQ(r.diag.find("recorded"), std::string::npos) << r.diag;
 }
 
-// A file size limit (RLIMIT_FSIZE, SIGXFSZ ignored) that the header and the
-// events fit in, and the end line does not: the end line's write must fail
-// mpctl, and the file must read back as cut short.
-TEST(RecordWrite, AFileLimitReachedByTheEndLine) {
-    ReplayMonitor whole(test_info(), {}, some_events());
-    auto out = run(whole, {"record", "-o", "-"}).out.str();
-    auto end_line = out.rfind('\n', out.size() - 2) + 1;
-    auto limit = static_cast<rlim_t>(end_line); // header and events
+namespace {
 
-    auto dir = std::filesystem::temp_directory_path() /
-               ("mpctl-record-write." + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    auto path = (dir / "r.jsonl").string();
+// mpctl record -o PATH under a file size limit (RLIMIT_FSIZE, SIGXFSZ
+// ignored), in a child: whether it ended with the error that names the
+// file and the reason.
+bool fails_at_the_limit(const std::string& path, rlim_t limit) {
     std::fflush(nullptr);
     pid_t child = ::fork();
-    ASSERT_GE(child, 0);
+    if (child < 0)
+        return false;
     if (child == 0) {
         std::signal(SIGXFSZ, SIG_IGN);
         rlimit rl{limit, limit};
         if (::setrlimit(RLIMIT_FSIZE, &rl) != 0)
             ::_exit(3);
         auto error = record_to(path).error;
-        // 0: the error named the file and the reason.
         ::_exit(error.find(path + ": cannot write: File too large") != std::string::npos ? 0 : 1);
     }
     int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status)) << status;
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "no error for the end line that did not fit";
+    return ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// A scratch directory, removed at the end of the test.
+struct ScratchDir {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("mpctl-record-write." + std::to_string(::getpid()));
+    ScratchDir() { std::filesystem::create_directories(path); }
+    ~ScratchDir() { std::filesystem::remove_all(path); }
+};
+
+// Where the trailer of a whole recording of some_events() starts: the
+// footer, the last 16 bytes, says.
+std::uint64_t trailer_offset() {
+    ReplayMonitor whole(test_info(), {}, some_events());
+    auto out = run(whole, {"record", "-o", "-"}).out.str();
+    EXPECT_GT(out.size(), 16u);
+    EXPECT_EQ(out.substr(out.size() - 8), "MPMONEND");
+    std::uint64_t trailer = 0;
+    std::memcpy(&trailer, out.data() + out.size() - 16, sizeof(trailer));
+    EXPECT_LT(trailer, out.size());
+    return trailer;
+}
+
+} // namespace
+
+// A limit that the header and the events fit in, and the trailer does
+// not: the trailer's write must fail mpctl, and the file must read back as
+// cut short.
+TEST(RecordWrite, AFileLimitReachedByTheTrailer) {
+    auto trailer = trailer_offset();
+    ScratchDir dir;
+    auto path = (dir.path / "r.mprec").string();
+    EXPECT_TRUE(fails_at_the_limit(path, static_cast<rlim_t>(trailer)))
+        << "no error for the trailer that did not fit";
+    EXPECT_EQ(std::filesystem::file_size(path), trailer);
     std::ifstream in(path);
     auto rec = read_recording(in);
     EXPECT_EQ(rec.events.size(), some_events().size());
     EXPECT_FALSE(rec.end);
-    std::filesystem::remove_all(dir);
+    ASSERT_EQ(rec.warnings.size(), 1u);
+    EXPECT_NE(rec.warnings[0].find("no trailer: the recording was cut short after 5 events at "
+                                   "byte " +
+                                   std::to_string(trailer)),
+              std::string::npos)
+        << rec.warnings[0];
+}
+
+// A limit inside the third event: the file holds two whole events and
+// the start of the third, which the reader says it ignored.
+TEST(RecordWrite, AFileLimitReachedInsideAnEvent) {
+    auto events_start = trailer_offset() - some_events().size() * sizeof(mpmon_event);
+    auto limit = events_start + 2 * sizeof(mpmon_event) + 100;
+    ScratchDir dir;
+    auto path = (dir.path / "r.mprec").string();
+    EXPECT_TRUE(fails_at_the_limit(path, static_cast<rlim_t>(limit)));
+    std::ifstream in(path);
+    auto rec = read_recording(in);
+    EXPECT_EQ(rec.events.size(), 2u);
+    EXPECT_FALSE(rec.end);
+    ASSERT_EQ(rec.warnings.size(), 2u);
+    EXPECT_NE(rec.warnings[0].find(fmt::format("the file ends at byte {}, inside an event (100 of "
+                                               "{} bytes",
+                                               limit, sizeof(mpmon_event))),
+              std::string::npos)
+        << rec.warnings[0];
+    EXPECT_NE(rec.warnings[1].find("cut short after 2 events"), std::string::npos)
+        << rec.warnings[1];
 }

@@ -10,6 +10,7 @@
 #include "format_prometheus.hpp"
 #include "format_stats.hpp"
 #include "interrupt.hpp"
+#include "jsonl_recording.hpp"
 #include "recording.hpp"
 #include "replay.hpp"
 #include "textfile.hpp"
@@ -210,15 +211,20 @@ TEST(Record, ThenReportGivesTheSameCounters) {
     m.set_lost(7);
     auto rec = run(m, {"record", "-o", "-"});
     ASSERT_EQ(rec.exit, Exit::ok);
-    auto file = lines(rec.out.str());
-    ASSERT_EQ(file.size(), events.size() + 2);
-    auto header = nlohmann::json::parse(file.front());
-    EXPECT_EQ(header["mpmon_recording"], 1);
-    EXPECT_EQ(header["info"]["cpu"]["name"], "POWER8 (raw)");
-    EXPECT_TRUE(header["system"].contains("machine"));
-    auto end = nlohmann::json::parse(file.back())["mpmon_recording_end"];
-    EXPECT_EQ(end["events"], events.size());
-    EXPECT_EQ(end["ring_dropped"], 0); // lost before recording started
+    EXPECT_EQ(rec.out.str().rfind("MPMONREC", 0), 0u);
+    std::istringstream in(rec.out.str());
+    auto r = read_recording(in);
+    EXPECT_EQ(r.header.kind, RecordingKind::binary);
+    EXPECT_STREQ(r.info.cpu_name, "POWER8 (raw)");
+    EXPECT_FALSE(r.header.system.machine.empty());
+    EXPECT_EQ(r.header.mpctl_version, MPCTL_VERSION);
+    EXPECT_TRUE(r.warnings.empty());
+    ASSERT_EQ(r.events.size(), events.size());
+    for (std::size_t i = 0; i < events.size(); ++i)
+        EXPECT_EQ(std::memcmp(&r.events[i], &events[i], sizeof(mpmon_event)), 0) << i;
+    ASSERT_TRUE(r.end);
+    EXPECT_EQ(r.end->events, events.size());
+    EXPECT_EQ(r.end->ring_dropped, 0u); // lost before recording started
     EXPECT_NE(rec.diag.str().find("recorded 42 events"), std::string::npos) << rec.diag.str();
 
     auto rep = run_report(rec.out.str(), {"--json"});
@@ -231,6 +237,7 @@ TEST(Record, ThenReportGivesTheSameCounters) {
         EXPECT_EQ(j[key], kernel[key]) << key;
     EXPECT_EQ(j["recording"]["events"], 42);
     EXPECT_EQ(j["recording"]["complete"], true);
+    EXPECT_EQ(j["recording"]["format"], "binary");
 
     auto text = run_report(rec.out.str(), {}).out.str();
     EXPECT_EQ(text.rfind("recording rec.jsonl: 42 events over ", 0), 0u) << text;
@@ -289,9 +296,12 @@ TEST(Record, LimitAndLostWhileRecording) {
         events.push_back(move_event(100 + i, "w", 1, 0));
     ReplayMonitor m(power_info(false), {}, events);
     auto rec = run(m, {"record", "-o", "-", "--limit", "4"});
-    auto file = lines(rec.out.str());
-    ASSERT_EQ(file.size(), 6u);
-    EXPECT_EQ(nlohmann::json::parse(file[4])["tgid"], 103);
+    std::istringstream in(rec.out.str());
+    auto r = read_recording(in);
+    ASSERT_EQ(r.events.size(), 4u);
+    EXPECT_EQ(r.events[3].tgid, 103u);
+    ASSERT_TRUE(r.end);
+    EXPECT_EQ(r.end->events, 4u);
     // The other six stay in the ring for the next reader.
     std::array<mpmon_event, 16> rest{};
     EXPECT_EQ(m.read_events(rest).count, 6u);
@@ -333,9 +343,10 @@ TEST(Report, BigEndianRecordingReadsTheSame) {
     EXPECT_NE(text.find("POWER7 (raw), hash MMU"), std::string::npos) << text;
 }
 
-TEST(Report, CutShortOrDamagedRecordings) {
-    ReplayMonitor m(power_info(false), {}, {move_event(1, "a", 1, 0), move_event(2, "b", 1, 1)});
-    auto whole = run(m, {"record", "-o", "-"}).out.str();
+// The JSON Lines recordings of mpctl 1.3 still read, cut short or not.
+TEST(Report, CutShortOrDamagedJsonLinesRecordings) {
+    auto whole =
+        jsonl_recording(power_info(false), {move_event(1, "a", 1, 0), move_event(2, "b", 1, 1)});
     auto l = lines(whole);
     // No end line: still read, with a warning.
     std::string cut = l[0] + "\n" + l[1] + "\n" + l[2] + "\n";
@@ -359,7 +370,9 @@ TEST(Report, CutShortOrDamagedRecordings) {
         return {};
     };
     EXPECT_NE(error_of("").find("empty file"), std::string::npos);
-    EXPECT_NE(error_of("hello\n").find("rec.jsonl: line 1: not an mpctl recording"),
+    EXPECT_NE(error_of("{hello\n").find("rec.jsonl: line 1: not an mpctl recording"),
+              std::string::npos);
+    EXPECT_NE(error_of("hello\n").find("rec.jsonl: byte 0: not an mpctl recording"),
               std::string::npos);
     EXPECT_NE(error_of(l[1] + "\n").find("no mpmon_recording header"), std::string::npos);
     auto v2 = nlohmann::json::parse(l[0]);
@@ -401,10 +414,11 @@ TEST(Report, RecordingsOfRealRunsGiveTheKernelsCounters) {
         EXPECT_EQ(mine["lost"]["ring_dropped"], 0);
         std::istringstream again(rec.str());
         auto parsed = read_recording(again);
+        EXPECT_EQ(parsed.header.kind, RecordingKind::json_lines);
         if (cell == "power7-be") {
             EXPECT_EQ(parsed.info.big_endian, 1u);
             EXPECT_EQ(parsed.info.arch, static_cast<std::uint32_t>(MPMON_ARCH_PPC64));
-            EXPECT_EQ(parsed.header["system"]["machine"], "ppc64");
+            EXPECT_EQ(parsed.header.system.machine, "ppc64");
         }
         ++checked;
     }
@@ -606,21 +620,23 @@ TEST(HostileComm, EscapedInTextReplacedInJson) {
     auto j = nlohmann::json::parse(json.out.str());
     EXPECT_EQ(j["comm"], "a\x1b[2Jb\xef\xbf\xbd"); // U+FFFD
 
+    // A recording keeps the bytes the kernel gave; the report escapes them.
     ReplayMonitor rec_m(power_info(false), {}, {ev});
     auto rec = run(rec_m, {"record", "-o", "-"});
     auto top = run_report(rec.out.str(), {"--view", "top"}).out.str();
     EXPECT_EQ(top.find('\x1b'), std::string::npos) << top;
-    EXPECT_NE(top.find(R"(a\x1b[2Jb\xef\xbf\xbd[7])"), std::string::npos) << top;
+    EXPECT_NE(top.find(R"(a\x1b[2Jb\xff[7])"), std::string::npos) << top;
+    auto events = run_report(rec.out.str(), {"--events"}).out.str();
+    EXPECT_EQ(events.find('\x1b'), std::string::npos) << events;
+    auto events_json = run_report(rec.out.str(), {"--events", "--json"}).out.str();
+    EXPECT_EQ(nlohmann::json::parse(events_json)["comm"], "a\x1b[2Jb\xef\xbf\xbd");
 }
 
 // The end line's count of events lost while recording is the report's
 // ring_dropped; the events in the file are what was read.
 TEST(Report, LostWhileRecordingFromTheEndLine) {
-    ReplayMonitor m(power_info(false), {}, {move_event(1, "a", 1, 0), move_event(2, "b", 1, 1)});
-    auto l = lines(run(m, {"record", "-o", "-"}).out.str());
-    auto end = nlohmann::json::parse(l.back());
-    end["mpmon_recording_end"]["ring_dropped"] = 5;
-    auto text = l[0] + "\n" + l[1] + "\n" + l[2] + "\n" + end.dump() + "\n";
+    auto text =
+        jsonl_recording(power_info(false), {move_event(1, "a", 1, 0), move_event(2, "b", 1, 1)}, 5);
     auto j = nlohmann::json::parse(run_report(text, {"--json"}).out.str());
     EXPECT_EQ(j["lost"]["ring_dropped"], 5);
     EXPECT_EQ(j["events_read"], 2);

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-// A malformed recording is rejected with the line and the field that is
-// wrong, whatever is wrong with it: missing, of another type, out of
-// range, or a malformed number in a string.
+// A malformed JSON Lines recording (mpctl 1.3's) is rejected with the line
+// and the field that is wrong, whatever is wrong with it: missing, of
+// another type, out of range, or a malformed number in a string.
 #include "command_fixture.hpp"
 #include "error.hpp"
 #include "events_fixture.hpp"
-#include "json_line.hpp"
-#include "replay.hpp"
+#include "jsonl_recording.hpp"
 
 #include <functional>
 #include <gtest/gtest.h>
@@ -21,9 +20,8 @@ namespace {
 
 // A good recording of one event: header, event, end line.
 std::vector<nlohmann::json> good_recording() {
-    ReplayMonitor m(test_info(), {}, {move_event(5, "w", 3, 1)});
     std::vector<nlohmann::json> out;
-    for (const auto& l : lines(run(m, {"record", "-o", "-"}).out.str()))
+    for (const auto& l : lines(jsonl_recording(test_info(), {move_event(5, "w", 3, 1)})))
         out.push_back(nlohmann::json::parse(l));
     return out;
 }

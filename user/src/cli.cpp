@@ -44,8 +44,9 @@ constexpr std::array<CommandInfo, 11> commands = {{
     {"filter", Command::filter, "show, set or --clear the in-kernel filter"},
     {"export", Command::export_textfile,
      "write the counters for node_exporter's textfile collector"},
-    {"record", Command::record, "save events with the machine context to a file"},
-    {"report", Command::report, "stats or top of a recording, on any machine (no module needed)"},
+    {"record", Command::record, "save events with the machine context to a binary file"},
+    {"report", Command::report,
+     "stats, top or events of a recording, on any machine (no module needed)"},
 }};
 
 po::options_description common_options() {
@@ -89,7 +90,7 @@ po::options_description command_options(Command c) {
         add("count", text("N"), "stop after N writes (with --interval)");
         break;
     case Command::record:
-        add("output,o", text("FILE"), "the recording (JSON Lines; - for standard output)");
+        add("output,o", text("FILE"), "the recording (binary; - for standard output)");
         add("duration", text("SECONDS"), "stop after SECONDS (default: at Ctrl-C)");
         add("limit", text("N"), "stop after N events");
         add("buffer", text("MIB"),
@@ -98,9 +99,13 @@ po::options_description command_options(Command c) {
                 .c_str());
         break;
     case Command::report:
-        add("view", text("VIEW"), "stats (default) or top");
+        add("view", text("VIEW"), "stats (default), top or events");
+        add("events", "the events, as mpctl events prints them (--view events)");
         add("rows", text("N"), "rows per table of the top view (default 10)");
         add("format", text("FORMAT"), "text, json or prometheus (stats view)");
+        add("tgid", text("PID"), "events view: only calls from this process");
+        add("comm", text("NAME"), "events view: only calls from this command name");
+        add("errors", "events view: only calls that returned an error or left pages behind");
         break;
     case Command::filter:
         add("tgid", text("PID"), "record only calls from this process");
@@ -270,13 +275,33 @@ void take_command(const po::variables_map& vm, Options& o) {
                 o.report.view = ReportView::stats;
             else if (view == "top")
                 o.report.view = ReportView::top;
+            else if (view == "events")
+                o.report.view = ReportView::events;
             else
-                throw UsageError(fmt::format("--view: '{}' is not one of stats, top", view));
+                throw UsageError(
+                    fmt::format("--view: '{}' is not one of stats, top, events", view));
+        }
+        if (vm.count("events")) {
+            if (vm.count("view") && o.report.view != ReportView::events)
+                throw UsageError("report: --events and --view disagree");
+            o.report.view = ReportView::events;
         }
         if (vm.count("rows"))
             o.report.rows = parse_integer<std::size_t>("rows", str(vm, "rows"), 1, 1000);
-        if (o.report.view == ReportView::top && o.format == Format::prometheus)
+        if (o.report.view != ReportView::stats && o.format == Format::prometheus)
             throw UsageError("report: --format prometheus is for the stats view");
+        if (vm.count("tgid"))
+            o.report.filter.tgid =
+                parse_integer<std::uint32_t>("tgid", str(vm, "tgid"), 1, pid_max);
+        if (vm.count("comm"))
+            o.report.filter.comm = parse_comm("comm", str(vm, "comm"));
+        o.report.filter.errors_only = vm.count("errors") > 0;
+        if (o.report.view != ReportView::events &&
+            (o.report.filter.tgid || o.report.filter.comm || o.report.filter.errors_only))
+            throw UsageError("report: --tgid, --comm and --errors are for the events view "
+                             "(--events)");
+        if (o.report.view == ReportView::events && vm.count("rows"))
+            throw UsageError("report: --rows is for the top view");
         break;
     case Command::filter:
         if (vm.count("tgid"))

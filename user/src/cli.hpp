@@ -2,6 +2,8 @@
 // The command line of mpctl (Boost.Program_options).
 #pragma once
 
+#include "event_filter.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -69,12 +71,14 @@ struct RecordOptions {
     std::optional<std::uint64_t> buffer_mib; // --buffer
 };
 
-enum class ReportView { stats, top };
+// events: the recording's events, as mpctl events prints them.
+enum class ReportView { stats, top, events };
 
 struct ReportOptions {
-    std::string file;
+    std::string file; // "-": standard input
     ReportView view = ReportView::stats;
     std::size_t rows = 10;
+    EventFilter filter; // of the events view
 };
 
 struct Options {
