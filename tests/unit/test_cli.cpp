@@ -157,3 +157,38 @@ TEST(Cli, BufferOfEventsFollowAndRecord) {
     EXPECT_NE(usage("events").find("(default 256)"), std::string::npos);
     EXPECT_NE(usage("record").find("--buffer MIB"), std::string::npos);
 }
+
+// report --events (or --view events) and its filters, as mpctl events has them.
+TEST(Cli, ReportEventsAndItsFilters) {
+    auto e =
+        parse({"report", "r.mprec", "--events", "--tgid", "42", "--comm", "numad", "--errors"});
+    EXPECT_EQ(e.report.view, ReportView::events);
+    EXPECT_EQ(e.report.file, "r.mprec");
+    EXPECT_EQ(e.report.filter.tgid, 42u);
+    EXPECT_EQ(e.report.filter.comm, "numad");
+    EXPECT_TRUE(e.report.filter.errors_only);
+    EXPECT_EQ(parse({"report", "-", "--view", "events", "--json"}).report.view, ReportView::events);
+    EXPECT_EQ(parse({"report", "r", "--view", "events", "--events"}).report.view,
+              ReportView::events);
+    EXPECT_FALSE(parse({"report", "r", "--events"}).report.filter.tgid);
+
+    EXPECT_NE(usage_error({"report", "r", "--tgid", "1"}).find("for the events view"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"report", "r", "--view", "top", "--errors"}).find("events view"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"report", "r", "--view", "top", "--events"}).find("disagree"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"report", "r", "--events", "--format", "prometheus"})
+                  .find("prometheus is for the stats view"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"report", "r", "--events", "--rows", "3"}).find("top view"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"report", "r", "--events", "--tgid", "0"}).find("--tgid"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"report", "r", "--events", "--comm", "0123456789abcdef"}).find("--comm"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"report", "r", "--view", "x"}).find("stats, top, events"),
+              std::string::npos);
+    EXPECT_NE(usage("report").find("--events"), std::string::npos);
+    EXPECT_NE(usage("record").find("binary"), std::string::npos);
+}
