@@ -5,9 +5,11 @@
 #include "command_fixture.hpp"
 #include "error.hpp"
 #include "events_fixture.hpp"
+#include "interrupt.hpp"
 #include "recording.hpp"
 #include "replay.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +18,8 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <streambuf>
+#include <sstream>
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -148,4 +152,64 @@ TEST(RecordWrite, AFileLimitReachedInsideAnEvent) {
         << rec.warnings[0];
     EXPECT_NE(rec.warnings[1].find("cut short after 2 events"), std::string::npos)
         << rec.warnings[1];
+}
+
+namespace {
+
+// Standard output whose reader goes away after the first limit bytes:
+// writes past it fail with EPIPE (SIGPIPE is ignored in mpctl).
+class ClosedPipe : public std::streambuf {
+public:
+    explicit ClosedPipe(std::size_t limit) : left_(limit) {}
+
+protected:
+    std::streamsize xsputn(const char*, std::streamsize n) override {
+        auto size = static_cast<std::size_t>(n);
+        if (size > left_) {
+            errno = EPIPE;
+            return 0;
+        }
+        left_ -= size;
+        return n;
+    }
+    int_type overflow(int_type c) override {
+        char ch = traits_type::to_char_type(c);
+        return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+    }
+
+private:
+    std::size_t left_;
+};
+
+struct Ended {
+    Exit exit = Exit::failure;
+    std::string diag;
+};
+
+// mpctl record -o - into a pipe closed after limit bytes.
+Ended record_into_closed_pipe(std::size_t limit) {
+    ReplayMonitor m(test_info(), {}, some_events());
+    ClosedPipe pipe(limit);
+    std::ostream out(&pipe);
+    std::ostringstream diag;
+    auto clock = Clock::fixed(0);
+    Interrupt never{Interrupt::Never{}};
+    Context ctx{m, out, diag, clock, never};
+    auto exit = run_command(parse({"record", "-o", "-"}), ctx);
+    return {exit, diag.str()};
+}
+
+} // namespace
+
+// A reader of standard output that goes away (mpctl record -o - | head)
+// ends mpctl quietly, wherever it was: in the header or in the events.
+TEST(RecordWrite, AClosedPipeEndsQuietly) {
+    auto events_start = trailer_offset() - some_events().size() * sizeof(mpmon_event) - 8;
+    for (std::size_t limit : {std::size_t{0}, std::size_t{100}, events_start + 8}) {
+        SCOPED_TRACE(limit);
+        Ended r;
+        ASSERT_NO_THROW(r = record_into_closed_pipe(limit));
+        EXPECT_EQ(r.exit, Exit::ok);
+        EXPECT_EQ(r.diag, "");
+    }
 }

@@ -53,6 +53,8 @@ public:
         start.system = this_system();
         auto started = steady_clock::now();
         writer_->header(start);
+        if (reader_gone())
+            return Exit::ok;
         check();
         DrainPlan plan;
         plan.limit = r_.limit;
@@ -64,9 +66,13 @@ public:
         auto d =
             drain(ctx_.monitor, ctx_.interrupt, plan, [this](std::span<const mpmon_event> batch) {
                 writer_->events(batch);
+                if (reader_gone())
+                    return Consumed{batch.size(), true};
                 check();
                 return Consumed{batch.size(), false};
             });
+        if (d.stopped)
+            return Exit::ok; // the reader of standard output went away
         if (d.abandoned) {
             // No trailer: the recording reads as cut short, which it is.
             finish();
@@ -104,6 +110,10 @@ public:
     }
 
 private:
+    // A closed pipe on standard output (mpctl record -o - | head -c 100):
+    // the reader went away, and mpctl ends quietly, as its other commands do.
+    bool reader_gone() const { return !file_ && !out_->good() && errno == EPIPE; }
+
     void check() const {
         if (!out_->good())
             throw write_error();
