@@ -49,9 +49,8 @@ MODULE_PARM_DESC(max_status, "status entries read back per call (1..1048576, def
 /*
  * The translation-flush probes (mpmon_mmu.c).  On by default on POWER, where
  * they probe the hash/radix invalidation functions.  Off by default on
- * x86_64: flush_tlb_mm_range() runs on every munmap and mprotect of every
- * process, and removing its kprobe while other CPUs hammer it crashed a
- * 6.12 guest once under QEMU's emulation (an int3 left in flight).
+ * x86_64, where the tlb_flush tracepoint they attach to fires on every TLB
+ * flush of every process.
  */
 int mpmon_flush_probes = -1;
 module_param_named(flush_probes, mpmon_flush_probes, int, 0444);

@@ -5,10 +5,11 @@
  *
  * Migrating a page tears down its translation: on a POWER hash MMU the
  * HPTEs are invalidated (flush_hash_page(), flush_hash_range()); on radix
- * the TLB entries are (radix__flush_tlb_*()); on x86_64 through
- * flush_tlb_mm_range() or, batched, arch_tlbbatch_flush().  A kprobe on
- * each of those functions that exists for the running MMU counts calls,
- * and the pages they cover, into the move_pages call of the current task.
+ * the TLB entries are (radix__flush_tlb_*()).  A kprobe on each of those
+ * functions that exists for the running MMU counts calls, and the pages
+ * they cover, into the move_pages call of the current task.  On x86_64 the
+ * tlb:tlb_flush tracepoint counts the local flushes and the rounds of
+ * shootdown IPIs the task makes (see mpmon_tlb_flush()).
  * The functions run often outside move_pages, so the handler leaves at once
  * when no call is in flight, and otherwise after one hash lookup.  Work is
  * attributed by task, so it stays with its call when the task sleeps or
@@ -33,6 +34,7 @@
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
+#include <linux/tracepoint.h>
 #endif
 
 #include "mpmon.h"
@@ -43,7 +45,6 @@ enum mpmon_flush_pages {
 	MPMON_PAGES_ONE,	/* one page (or one huge page) */
 	MPMON_PAGES_ARG0,	/* arg 0 is a number of pages */
 	MPMON_PAGES_RANGE,	/* args 1, 2: [start, end) in base pages */
-	MPMON_PAGES_RANGE_SHIFT, /* args 1, 2: [start, end), arg 3: page shift */
 	MPMON_PAGES_ALL,	/* a whole address space: counted as 0 */
 };
 
@@ -51,6 +52,27 @@ struct mpmon_flush_def {
 	const char *symbol;
 	enum mpmon_flush_pages pages;
 };
+
+struct mpmon_flush_probe {
+	struct kprobe kp;
+	const char *name;		/* mpmon_info.flush_probe[] */
+	enum mpmon_flush_pages pages;
+	unsigned int slot;
+	bool active;
+};
+
+static struct mpmon_flush_probe mpmon_flush[MPMON_FLUSH_PROBES];
+
+/*
+ * Whether the probed function was called in task context: an interrupt
+ * handler flushes for nobody's move_pages.
+ */
+static bool mpmon_probed_in_task(void)
+{
+	return !(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET));
+}
+
+#if defined(CONFIG_PPC_BOOK3S_64)
 
 /*
  * The functions that do the flushing, not their callers or helpers, so
@@ -69,25 +91,6 @@ static const struct mpmon_flush_def mpmon_flush_radix[] = {
 	{ "radix__flush_tlb_mm", MPMON_PAGES_ALL },
 };
 
-/*
- * Since 6.4 migration batches its TLB flushes where the architecture can
- * (ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH): one arch_tlbbatch_flush() for the
- * pages unmapped so far, whose number it does not take.
- */
-static const struct mpmon_flush_def mpmon_flush_x86[] = {
-	{ "flush_tlb_mm_range", MPMON_PAGES_RANGE_SHIFT },
-	{ "arch_tlbbatch_flush", MPMON_PAGES_ALL },
-};
-
-struct mpmon_flush_probe {
-	struct kprobe kp;
-	enum mpmon_flush_pages pages;
-	unsigned int slot;
-	bool active;
-};
-
-static struct mpmon_flush_probe mpmon_flush[MPMON_FLUSH_PROBES];
-
 static u64 mpmon_flush_range(unsigned long start, unsigned long end,
 			     unsigned int shift)
 {
@@ -96,31 +99,12 @@ static u64 mpmon_flush_range(unsigned long start, unsigned long end,
 	return (end - start) >> shift;
 }
 
-/*
- * Whether the probed function was called in task context.  A kprobe that
- * fires through a breakpoint rather than ftrace or an optimised jump (before
- * optimisation, or on a kernel without kprobes-on-ftrace) runs its handler
- * in the trap, which x86 enters as an NMI (irqentry_nmi_enter()): what
- * counts is the context the trap interrupted, without the trap's own
- * NMI_OFFSET + HARDIRQ_OFFSET.  A real NMI or interrupt below it still
- * shows.
- */
-static bool mpmon_probed_in_task(void)
-{
-	unsigned int pc = preempt_count();
-
-	if (IS_ENABLED(CONFIG_X86) && in_nmi())
-		pc -= NMI_OFFSET + HARDIRQ_OFFSET;
-	return !(pc & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET));
-}
-
 static int mpmon_flush_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct mpmon_flush_probe *fp =
 		container_of(kp, struct mpmon_flush_probe, kp);
 	u64 pages = 0;
 
-	/* Interrupt handlers flush for nobody's move_pages. */
 	if (!mpmon_probed_in_task())
 		return 0;
 	switch (fp->pages) {
@@ -133,11 +117,6 @@ static int mpmon_flush_pre(struct kprobe *kp, struct pt_regs *regs)
 	case MPMON_PAGES_RANGE:
 		pages = mpmon_flush_range(mpmon_kernel_arg(regs, 1),
 					  mpmon_kernel_arg(regs, 2), PAGE_SHIFT);
-		break;
-	case MPMON_PAGES_RANGE_SHIFT:
-		pages = mpmon_flush_range(mpmon_kernel_arg(regs, 1),
-					  mpmon_kernel_arg(regs, 2),
-					  mpmon_kernel_arg(regs, 3));
 		break;
 	case MPMON_PAGES_ALL:
 		break;
@@ -159,6 +138,7 @@ static void mpmon_flush_register(const struct mpmon_flush_def *defs,
 
 		fp->kp.symbol_name = defs[i].symbol;
 		fp->kp.pre_handler = mpmon_flush_pre;
+		fp->name = defs[i].symbol;
 		fp->pages = defs[i].pages;
 		fp->slot = i;
 		ret = register_kprobe(&fp->kp);
@@ -168,8 +148,6 @@ static void mpmon_flush_register(const struct mpmon_flush_def *defs,
 				defs[i].symbol, ret);
 	}
 }
-
-#if defined(CONFIG_PPC_BOOK3S_64)
 
 /* The PID width: the device tree's, else the kernel's default for radix. */
 static u32 mpmon_radix_pid_bits(void)
@@ -217,6 +195,10 @@ static void mpmon_mmu_arch_info(struct mpmon_info *info)
 	}
 }
 
+static void mpmon_mmu_arch_exit(void)
+{
+}
+
 int mpmon_mmu_init(void)
 {
 	if (radix_enabled())
@@ -242,10 +224,84 @@ static void mpmon_mmu_arch_info(struct mpmon_info *info)
 		sizeof(info->cpu_name));
 }
 
+/*
+ * x86_64 counts with the tlb:tlb_flush tracepoint, not with kprobes on
+ * flush_tlb_mm_range() and arch_tlbbatch_flush(): removing those kprobes
+ * while other CPUs ran through them oopsed Debian's 6.12 and 7.x kernels
+ * under emulation (a call to NULL from ptep_clear_flush(), an unclaimed
+ * int3 in arch_tlbbatch_flush()), where a tracepoint's probe comes and
+ * goes by RCU.  The tracepoint fires in the flushing task for a flush of
+ * its own CPU (TLB_LOCAL_SHOOTDOWN, TLB_LOCAL_MM_SHOOTDOWN) and for a round
+ * of IPIs to the others (TLB_REMOTE_SEND_IPI): slots 0 and 1.  Its
+ * TLB_REMOTE_SHOOTDOWN runs on the other CPUs, in interrupt context, for
+ * nobody's call.
+ */
+#define MPMON_TLB_LOCAL	0
+#define MPMON_TLB_IPI	1
+
+static struct tracepoint *mpmon_tlb_tp;
+static bool mpmon_tlb_active;
+
+static void mpmon_tlb_flush(void *data, int reason, unsigned long pages)
+{
+	unsigned int slot;
+
+	if (!mpmon_probed_in_task())
+		return;
+	switch (reason) {
+	case TLB_LOCAL_SHOOTDOWN:
+	case TLB_LOCAL_MM_SHOOTDOWN:
+		slot = MPMON_TLB_LOCAL;
+		break;
+	case TLB_REMOTE_SEND_IPI:
+		slot = MPMON_TLB_IPI;
+		break;
+	default:
+		return;
+	}
+	/* A whole address space (TLB_FLUSH_ALL): a flush with 0 pages. */
+	mpmon_inflight_add_flush(slot, pages == TLB_FLUSH_ALL ? 0 : pages);
+}
+
+static void mpmon_tlb_find(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "tlb_flush"))
+		*(struct tracepoint **)priv = tp;
+}
+
 int mpmon_mmu_init(void)
 {
-	mpmon_flush_register(mpmon_flush_x86, ARRAY_SIZE(mpmon_flush_x86));
+	int ret;
+
+	if (!mpmon_flush_probes)
+		return 0;	/* module parameter flush_probes=0 */
+	for_each_kernel_tracepoint(mpmon_tlb_find, &mpmon_tlb_tp);
+	if (!mpmon_tlb_tp) {
+		pr_info("no tlb_flush tracepoint: flushes are not counted\n");
+		return 0;
+	}
+	ret = tracepoint_probe_register(mpmon_tlb_tp, (void *)mpmon_tlb_flush,
+					NULL);
+	if (ret) {
+		pr_info("tlb_flush tracepoint not attached (error %d): flushes are not counted\n",
+			ret);
+		return 0;
+	}
+	mpmon_tlb_active = true;
+	mpmon_flush[MPMON_TLB_LOCAL].name = "tlb_flush:local";
+	mpmon_flush[MPMON_TLB_LOCAL].active = true;
+	mpmon_flush[MPMON_TLB_IPI].name = "tlb_flush:ipi";
+	mpmon_flush[MPMON_TLB_IPI].active = true;
 	return 0;
+}
+
+static void mpmon_mmu_arch_exit(void)
+{
+	if (!mpmon_tlb_active)
+		return;
+	tracepoint_probe_unregister(mpmon_tlb_tp, (void *)mpmon_tlb_flush, NULL);
+	/* No probe of ours runs, or will, once this returns. */
+	tracepoint_synchronize_unregister();
 }
 
 #else
@@ -262,6 +318,10 @@ int mpmon_mmu_init(void)
 	return 0;
 }
 
+static void mpmon_mmu_arch_exit(void)
+{
+}
+
 #endif
 
 void mpmon_mmu_exit(void)
@@ -270,8 +330,9 @@ void mpmon_mmu_exit(void)
 
 	/* Unregistering waits until no handler of the probe is running. */
 	for (i = 0; i < MPMON_FLUSH_PROBES; i++)
-		if (mpmon_flush[i].active)
+		if (mpmon_flush[i].active && mpmon_flush[i].kp.symbol_name)
 			unregister_kprobe(&mpmon_flush[i].kp);
+	mpmon_mmu_arch_exit();
 }
 
 /* The machine's translation context and the active flush probes. */
@@ -284,7 +345,7 @@ void mpmon_mmu_info(struct mpmon_info *info)
 		if (!mpmon_flush[i].active)
 			continue;
 		info->flush_probes |= 1U << i;
-		strscpy(info->flush_probe[i], mpmon_flush[i].kp.symbol_name,
+		strscpy(info->flush_probe[i], mpmon_flush[i].name,
 			sizeof(info->flush_probe[i]));
 	}
 }
