@@ -124,10 +124,10 @@ private:
     void finish() {
         finished_ = true;
         if (!end_)
-            warnings_.push_back("it has no end line: the recording was cut short (events lost "
-                                "after it are not known)");
+            warnings_.emplace_back("it has no end line: the recording was cut short (events lost "
+                                   "after it are not known)");
         if (partial_line_)
-            warnings_.push_back("ignored a half-written last line");
+            warnings_.emplace_back("ignored a half-written last line");
         if (end_ && end_->events != events_)
             warnings_.push_back(fmt::format("the end line counts {} events, the file holds {}",
                                             end_->events, events_));
