@@ -18,8 +18,8 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <gtest/gtest.h>
-#include <streambuf>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
