@@ -14,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -114,7 +115,7 @@ TEST(DrainFollow, SetsTheWatermarkFirst) {
 TEST(DrainFollow, TheBufferBoundsWhatIsReadAhead) {
     LiveRing ring(200000);
     ring.produce(50000);
-    constexpr std::uint64_t buffer = 1000;
+    constexpr std::uint64_t buffer = 4 * drain_batch;
     Keep keep;
     bool bounded = true, filled = false;
     keep.after = [&](Keep& k) {
@@ -334,4 +335,37 @@ TEST(DrainFollow, ErrorsOfEitherSideEndIt) {
                            throw Error(Exit::failure, "r.jsonl: write failed");
                        }),
                  Error);
+}
+
+// The reader runs at the calling thread's priority unless asked to run
+// above it (an opt-in: it needs CAP_SYS_NICE).
+TEST(DrainFollow, TheReaderBoostIsOptIn) {
+    struct NiceOfReader final : RingOnlyMonitor {
+        LiveRing ring{100};
+        std::atomic<int> nice{100};
+        ReadResult read_events(std::span<mpmon_event> buf) override {
+            nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+            return ring.read_events(buf);
+        }
+        Wait wait_events(milliseconds t, const Interrupt& i) override {
+            return ring.wait_events(t, i);
+        }
+    };
+    const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    NiceOfReader level;
+    Keep keep;
+    drain(level, never, following(), std::ref(keep));
+    EXPECT_EQ(level.nice, base);
+
+    NiceOfReader boosted;
+    auto plan = following();
+    plan.reader_boost = 5;
+    try {
+        drain(boosted, never, plan, std::ref(keep));
+    } catch (const Error& e) {
+        ASSERT_EQ(e.code(), Exit::permission) << e.what();
+        GTEST_SKIP() << "not permitted to raise a thread's priority: " << e.what();
+    }
+    EXPECT_EQ(boosted.nice, std::max(base - 5, -20));
+    EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), base);
 }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "command_fixture.hpp"
 #include "error.hpp"
 #include "events_fixture.hpp"
 #include "format_event.hpp"
+#include "live_ring.hpp"
 #include "replay.hpp"
 #include "top.hpp"
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <map>
@@ -219,4 +222,44 @@ TEST(Top, RanksCallersAndTargets) {
     EXPECT_EQ(j["lost"], 7);
     EXPECT_EQ(j["callers"].size(), 2u);
     EXPECT_EQ(j["targets"][0]["pid"], 10);
+}
+
+// mpctl top follows the ring between refreshes: calls that fill the ring
+// several times over within one refresh are all counted, none lost.
+TEST(Top, FollowsTheRingBetweenRefreshes) {
+    mpctl::testing::LiveRing ring(100);
+    int waits = 0;
+    ring.on_wait([&](std::chrono::milliseconds, bool) {
+        if (++waits > 10)
+            return Wait::interrupted; // Ctrl-C: the last refresh
+        ring.produce(60);             // calls made while top waited
+        return Wait::readable;
+    });
+    auto r = mpctl::testing::run(ring, {"top", "--interval", "30", "--count", "1", "--json"});
+    auto j = nlohmann::json::parse(r.out.str());
+    EXPECT_EQ(ring.produced(), 600u);
+    EXPECT_EQ(j["events"], 600);
+    EXPECT_EQ(j["lost"], 0);
+    EXPECT_EQ(ring.lost(), 0u);
+    // It asked the kernel to wake it by the watermark.
+    EXPECT_EQ(ring.wakeups().size(), 1u);
+}
+
+// Its "lost" figure is what the ring dropped while top ran, not what it
+// dropped before (since the last reset).
+TEST(Top, LostCountsOnlyWhileItRuns) {
+    mpctl::testing::LiveRing ring(100);
+    ring.produce(150); // 50 dropped before top started
+    int waits = 0;
+    ring.on_wait([&](std::chrono::milliseconds, bool) {
+        if (++waits > 1)
+            return Wait::interrupted;
+        ring.produce(250); // 150 of them dropped
+        return Wait::readable;
+    });
+    auto r = mpctl::testing::run(ring, {"top", "--interval", "30", "--count", "1", "--json"});
+    auto j = nlohmann::json::parse(r.out.str());
+    EXPECT_EQ(ring.lost(), 200u);
+    EXPECT_EQ(j["lost"], 150);
+    EXPECT_EQ(j["events"], 200);
 }

@@ -7,6 +7,8 @@
 #include "text.hpp"
 #include "top.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <fmt/format.h>
 #include <span>
 #include <string>
@@ -95,25 +97,48 @@ Exit cmd_events(const Options& o, Context& ctx) {
 }
 
 Exit cmd_top(const Options& o, Context& ctx) {
+    using std::chrono::steady_clock;
     TopTable table;
+    ReadTally tally; // its dropped(): what the ring dropped since top's first read
     std::vector<mpmon_event> buf(drain_batch);
-    std::uint64_t lost = 0;
-    for (std::uint64_t n = 0; !o.top.count || n < *o.top.count; ++n) {
-        bool more = pause(ctx, to_ms(o.top.interval_s));
+    // Takes what the ring holds, until it is empty or the refresh is due.
+    auto take = [&](steady_clock::time_point due) {
         while (true) {
             auto r = ctx.monitor.read_events(buf);
-            lost = r.lost;
+            tally.add(r);
             for (std::size_t i = 0; i < r.count; ++i)
                 table.add(buf[i]);
-            if (r.count < buf.size())
-                break;
+            if (r.count < buf.size() || steady_clock::now() >= due)
+                return;
         }
+    };
+    // The ring is followed between refreshes, as events --follow does: read
+    // once per refresh, it overflowed above about 2,000 calls/s.
+    ctx.monitor.set_wakeup(follow_wakeup(ctx.monitor.info().ring_capacity));
+    const auto interval = to_ms(o.top.interval_s);
+    auto due = steady_clock::now() + interval;
+    bool more = true;
+    for (std::uint64_t n = 0; !o.top.count || n < *o.top.count; ++n) {
+        while (true) {
+            take(due);
+            auto left = std::chrono::ceil<std::chrono::milliseconds>(due - steady_clock::now());
+            if (left.count() <= 0)
+                break;
+            if (ctx.monitor.wait_events(left, ctx.interrupt) == Wait::interrupted) {
+                more = false;
+                take(steady_clock::now());
+                break;
+            }
+        }
+        // A ring that never empties must not hide Ctrl-C.
+        more = more && !ctx.interrupt.fired();
+        due = std::max(due + interval, steady_clock::now());
         if (o.json) {
-            auto j = top_json(table, lost, o.top.rows);
+            auto j = top_json(table, tally.dropped(), o.top.rows);
             print_json(ctx.out, j);
         } else {
             ctx.out << fmt::format("{}{}  ", n ? "\n" : "", ctx.clock.now());
-            print_top(ctx.out, table, lost, o.top.rows);
+            print_top(ctx.out, table, tally.dropped(), o.top.rows);
         }
         if (output_gone(ctx.out) || !more)
             break;
