@@ -19,6 +19,7 @@
 #include <array>
 #include <cstring>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -296,6 +297,13 @@ TEST(RecordingFormat, CutShortAnywhere) {
                   std::string::npos)
             << n << ": " << r.warnings.back();
     }
+    // Between two events of a block: the block's count says more were due.
+    auto between = l.header + 8 + sizeof(mpmon_event);
+    auto r = read(bytes.substr(0, between));
+    ASSERT_EQ(r.warnings.size(), 2u);
+    EXPECT_EQ(r.warnings[0], fmt::format("the file ends at byte {}, 2 events short of the count "
+                                         "of the block at byte {}",
+                                         between, l.header));
     auto e = error_of(bytes.substr(0, 100));
     EXPECT_EQ(e, "byte 100: the file ends inside the header (expected 132 bytes from byte 12, "
                  "found 88)");

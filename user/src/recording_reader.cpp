@@ -204,6 +204,10 @@ private:
     bool read_event(mpmon_event& ev) {
         auto at = offset_;
         auto got = take(event_buf_.data(), event_buf_.size());
+        if (got == 0) {
+            done_ = true; // between two events: finish() says it
+            return false;
+        }
         if (got < event_buf_.size()) {
             cut_short(at + got, fmt::format("inside an event ({} of {} bytes, in the block at "
                                             "byte {})",
@@ -285,14 +289,15 @@ private:
         finished_ = true;
         if (!half_written_.empty())
             warnings_.push_back(half_written_);
+        else if (left_in_block_)
+            warnings_.push_back(fmt::format("the file ends at byte {}, {} events short of the "
+                                            "count of the block at byte {}",
+                                            offset_, left_in_block_, block_at_));
         if (!end_)
             warnings_.push_back(fmt::format(
                 "it has no trailer: the recording was cut short after {} events at byte {} "
                 "(events lost after it are not known)",
                 events_, offset_));
-        if (left_in_block_ && half_written_.empty())
-            warnings_.push_back(fmt::format("the block at byte {} is short of {} events", block_at_,
-                                            left_in_block_));
         if (end_ && end_->events != events_)
             warnings_.push_back(fmt::format("the trailer counts {} events, the file holds {}",
                                             end_->events, events_));
