@@ -45,9 +45,4 @@ std::string utc_time(std::int64_t realtime_ns) {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t);
 }
 
-std::string utc_now() {
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
-}
-
 } // namespace mpctl

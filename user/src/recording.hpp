@@ -92,8 +92,7 @@ struct Recording {
 
 Recording read_recording(std::istream& in);
 
-// Now, as "2026-11-24T01:02:03Z"; a CLOCK_REALTIME time in ns likewise.
-std::string utc_now();
+// A CLOCK_REALTIME time in ns, as "2026-11-24T01:02:03Z".
 std::string utc_time(std::int64_t realtime_ns);
 
 } // namespace mpctl
