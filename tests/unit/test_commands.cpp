@@ -5,14 +5,20 @@
 #include "error.hpp"
 #include "events_fixture.hpp"
 #include "interrupt.hpp"
+#include "recording.hpp"
 #include "replay.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <streambuf>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace mpctl;
 using namespace mpctl::testing;
@@ -329,12 +335,66 @@ TEST(Commands, FollowAndRecordThroughASmallBuffer) {
 
     ReplayMonitor rm(test_info(), {}, evs);
     auto rec = run(rm, {"record", "-o", "-", "--buffer", "1", "--limit", "7000"});
-    auto file = lines(rec.out.str());
-    ASSERT_EQ(file.size(), 7002u); // header, events, end
-    EXPECT_EQ(nlohmann::json::parse(file[7000])["seq"], 6999);
-    EXPECT_EQ(nlohmann::json::parse(file.back())["mpmon_recording_end"]["events"], 7000);
+    std::istringstream file(rec.out.str());
+    auto recording = read_recording(file);
+    ASSERT_EQ(recording.events.size(), 7000u);
+    for (std::size_t i = 0; i < recording.events.size(); i += 997)
+        EXPECT_EQ(recording.events[i].seq, i);
+    EXPECT_EQ(recording.events.back().seq, 6999u);
+    ASSERT_TRUE(recording.end.has_value());
+    EXPECT_EQ(recording.end->events, 7000u);
     std::vector<mpmon_event> rest(10000);
     EXPECT_EQ(rm.read_events(rest).count, 3000u); // the rest stay in the ring
+}
+
+namespace {
+// A replay that notes the nice value of the thread reading its ring.
+class NiceOfTheReader final : public Monitor {
+public:
+    explicit NiceOfTheReader(std::vector<mpmon_event> events)
+        : replay_(test_info(), {}, std::move(events)) {}
+    std::atomic<int> nice{100};
+    mpmon_info info() override { return replay_.info(); }
+    mpmon_stats stats() override { return replay_.stats(); }
+    mpmon_stats stats_and_reset() override { return replay_.stats_and_reset(); }
+    ReadResult read_events(std::span<mpmon_event> buf) override {
+        nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+        return replay_.read_events(buf);
+    }
+    Wait wait_events(std::chrono::milliseconds timeout, const Interrupt& intr) override {
+        return replay_.wait_events(timeout, intr);
+    }
+    void reset() override { replay_.reset(); }
+    void set_enabled(bool on) override { replay_.set_enabled(on); }
+    void set_filter(const mpmon_filter& filter) override { replay_.set_filter(filter); }
+    mpmon_filter filter() override { return replay_.filter(); }
+
+private:
+    ReplayMonitor replay_;
+};
+} // namespace
+
+// --boost raises the reader of events --follow and record, nobody else.
+TEST(Commands, BoostRaisesTheReaderOnly) {
+    const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    std::vector<mpmon_event> evs(10, move_event(10, "alpha", 1, 1));
+    NiceOfTheReader plain(evs);
+    EXPECT_EQ(run(plain, {"record", "-o", "-"}).exit, Exit::ok);
+    EXPECT_EQ(plain.nice, base);
+    for (auto args : {std::vector<const char*>{"record", "-o", "-", "--boost", "3"},
+                      std::vector<const char*>{"events", "-f", "--json", "--boost", "3"}}) {
+        NiceOfTheReader boosted(evs);
+        try {
+            auto r = run(boosted, args);
+            ASSERT_EQ(r.exit, Exit::ok) << r.diag.str();
+        } catch (const Error& e) {
+            ASSERT_EQ(e.code(), Exit::permission) << e.what();
+            EXPECT_NE(std::string(e.what()).find("CAP_SYS_NICE"), std::string::npos) << e.what();
+            GTEST_SKIP() << "not permitted to raise a thread's priority: " << e.what();
+        }
+        EXPECT_EQ(boosted.nice, std::max(base - 3, -20));
+        EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), base);
+    }
 }
 
 namespace {
