@@ -80,6 +80,18 @@ TEST(Latency, SingleSampleIsNeverAboveMax) {
     EXPECT_GE(percentile(h, 50, 5000), 4096u);
 }
 
+// The last bucket reaches UINT64_MAX: a value interpolated there is near
+// 2^64 as a double, which no uint64_t holds (the cast is undefined).
+TEST(Latency, PercentilesNearTwoToThe64) {
+    constexpr auto top = std::numeric_limits<std::uint64_t>::max();
+    auto h = histogram({top - 1});
+    EXPECT_EQ(percentile(h, 100, top - 1), top - 1);
+    EXPECT_EQ(percentile(h, 50, top - 1), top - 1);
+    h = histogram({std::uint64_t{1} << 62, top, top});
+    EXPECT_EQ(percentile(h, 100, top), top);
+    EXPECT_GE(percentile(h, 10, top), std::uint64_t{1} << 62);
+}
+
 TEST(Latency, NonemptyBuckets) {
     auto h = histogram({0, 1, 1500, 1600, 1 << 20});
     auto b = nonempty_buckets(h);
