@@ -85,9 +85,9 @@ TEST(Cli, EventsOptions) {
         parse({"events", "-f", "--limit", "5", "--tgid", "123", "--comm", "mpwork", "--errors"});
     EXPECT_TRUE(o.events.follow);
     EXPECT_EQ(o.events.limit, 5u);
-    EXPECT_EQ(o.events.tgid, 123u);
-    EXPECT_EQ(o.events.comm, "mpwork");
-    EXPECT_TRUE(o.events.errors_only);
+    EXPECT_EQ(o.events.filter.tgid, 123u);
+    EXPECT_EQ(o.events.filter.comm, "mpwork");
+    EXPECT_TRUE(o.events.filter.errors_only);
     EXPECT_NE(usage_error({"events", "--tgid", "0"}).find("--tgid: '0' is not an integer from 1"),
               std::string::npos);
     EXPECT_NE(usage_error({"events", "--tgid", "99999999"}).find("'99999999'"), std::string::npos);
@@ -156,6 +156,25 @@ TEST(Cli, BufferOfEventsFollowAndRecord) {
     EXPECT_NE(usage("events").find("--buffer MIB"), std::string::npos);
     EXPECT_NE(usage("events").find("(default 256)"), std::string::npos);
     EXPECT_NE(usage("record").find("--buffer MIB"), std::string::npos);
+}
+
+TEST(Cli, BoostOfTheReaderIsOptIn) {
+    EXPECT_EQ(parse({"events", "--follow"}).events.boost, 0);
+    EXPECT_EQ(parse({"record", "-o", "x"}).record.boost, 0);
+    EXPECT_EQ(parse({"events", "-f", "--boost", "10"}).events.boost, 10);
+    EXPECT_EQ(parse({"record", "-o", "x", "--boost=39"}).record.boost, 39);
+    for (const char* bad : {"0", "40", "-5", "1.5", "", "x"}) {
+        auto msg = usage_error({"record", "-o", "x", "--boost", bad});
+        EXPECT_NE(msg.find(std::string("--boost: '") + bad +
+                           "' is not a number of nice levels from 1 to 39"),
+                  std::string::npos)
+            << msg;
+    }
+    EXPECT_NE(usage_error({"events", "--boost", "10"}).find("--boost needs --follow"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"top", "--boost", "10"}).find("--boost"), std::string::npos);
+    EXPECT_NE(usage("events").find("--boost LEVELS"), std::string::npos);
+    EXPECT_NE(usage("record").find("CAP_SYS_NICE"), std::string::npos);
 }
 
 // report --events (or --view events) and its filters, as mpctl events has them.

@@ -74,6 +74,9 @@ po::options_description command_options(Command c) {
                         "printed (default {})",
                         default_buffer_mib)
                 .c_str());
+        add("boost", text("LEVELS"),
+            "with --follow: run the thread that reads the ring LEVELS nice levels above mpctl "
+            "(needs CAP_SYS_NICE): for a machine that a storm of calls saturates");
         add("limit", text("N"), "stop after N printed events");
         add("tgid", text("PID"), "print only calls from this process");
         add("comm", text("NAME"), "print only calls from this command name");
@@ -97,6 +100,9 @@ po::options_description command_options(Command c) {
             fmt::format("hold up to MIB MiB of events read but not yet written (default {})",
                         default_buffer_mib)
                 .c_str());
+        add("boost", text("LEVELS"),
+            "run the thread that reads the ring LEVELS nice levels above mpctl "
+            "(needs CAP_SYS_NICE): for a machine that a storm of calls saturates");
         break;
     case Command::report:
         add("view", text("VIEW"), "stats (default), top or events");
@@ -137,6 +143,13 @@ std::optional<std::uint64_t> parse_buffer(const po::variables_map& vm) {
         return std::nullopt;
     return parse_integer<std::uint64_t>("buffer", vm["buffer"].as<std::string>(), 1, max_buffer_mib,
                                         "a number of MiB");
+}
+
+int parse_boost(const po::variables_map& vm) {
+    if (!vm.count("boost"))
+        return 0;
+    return parse_integer<int>("boost", vm["boost"].as<std::string>(), 1, max_boost,
+                              "a number of nice levels");
 }
 
 double parse_seconds(const std::string& option, const std::string& text) {
@@ -224,13 +237,17 @@ void take_command(const po::variables_map& vm, Options& o) {
         o.events.buffer_mib = parse_buffer(vm);
         if (o.events.buffer_mib && !o.events.follow)
             throw UsageError("--buffer needs --follow");
+        o.events.boost = parse_boost(vm);
+        if (o.events.boost && !o.events.follow)
+            throw UsageError("--boost needs --follow");
         if (vm.count("limit"))
             o.events.limit = parse_integer<std::uint64_t>("limit", str(vm, "limit"), 1, u64max);
         if (vm.count("tgid"))
-            o.events.tgid = parse_integer<std::uint32_t>("tgid", str(vm, "tgid"), 1, pid_max);
+            o.events.filter.tgid =
+                parse_integer<std::uint32_t>("tgid", str(vm, "tgid"), 1, pid_max);
         if (vm.count("comm"))
-            o.events.comm = parse_comm("comm", str(vm, "comm"));
-        o.events.errors_only = vm.count("errors") > 0;
+            o.events.filter.comm = parse_comm("comm", str(vm, "comm"));
+        o.events.filter.errors_only = vm.count("errors") > 0;
         break;
     case Command::top:
         if (vm.count("interval"))
@@ -266,6 +283,7 @@ void take_command(const po::variables_map& vm, Options& o) {
         if (vm.count("limit"))
             o.record.limit = parse_integer<std::uint64_t>("limit", str(vm, "limit"), 1, u64max);
         o.record.buffer_mib = parse_buffer(vm);
+        o.record.boost = parse_boost(vm);
         break;
     case Command::report:
         take_format(vm, o);

@@ -38,10 +38,9 @@ struct StatsOptions {
 struct EventsOptions {
     bool follow = false;
     std::optional<std::uint64_t> buffer_mib; // --buffer (with --follow)
+    int boost = 0;                           // --boost (with --follow)
     std::optional<std::uint64_t> limit;
-    std::optional<std::uint32_t> tgid;
-    std::optional<std::string> comm;
-    bool errors_only = false;
+    EventFilter filter; // --tgid, --comm, --errors
 };
 
 struct TopOptions {
@@ -69,6 +68,7 @@ struct RecordOptions {
     std::optional<double> duration_s;
     std::optional<std::uint64_t> limit;      // events
     std::optional<std::uint64_t> buffer_mib; // --buffer
+    int boost = 0;                           // --boost
 };
 
 // events: the recording's events, as mpctl events prints them.
@@ -98,6 +98,8 @@ struct Options {
 
 // --buffer MIB: from 1 MiB to 16 GiB of events read ahead of the output.
 constexpr std::uint64_t max_buffer_mib = 16384;
+// --boost LEVELS: the reader thread that many nice levels above mpctl.
+constexpr int max_boost = 39;
 
 // Throws UsageError with a message that names the bad option or value.
 Options parse_options(std::span<const char* const> args);

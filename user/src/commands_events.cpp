@@ -18,23 +18,6 @@ namespace mpctl {
 
 namespace {
 
-bool has_page_errors(const mpmon_event& ev) {
-    for (auto n : ev.page_err)
-        if (n)
-            return true;
-    return false;
-}
-
-bool wanted(const EventsOptions& e, const mpmon_event& ev) {
-    if (e.tgid && ev.tgid != *e.tgid)
-        return false;
-    if (e.comm && from_field(ev.comm) != *e.comm)
-        return false;
-    if (e.errors_only && ev.ret == 0 && !has_page_errors(ev))
-        return false;
-    return true;
-}
-
 // With events=auto a call becomes an event only while a reader is
 // attached: with none at the start, a one-shot drain finds the ring empty
 // whatever ran before.  Read before the drain, which attaches this file.
@@ -53,6 +36,7 @@ Exit cmd_events(const Options& o, Context& ctx) {
     plan.follow = e.follow;
     if (e.buffer_mib)
         plan.buffer_bytes = *e.buffer_mib << 20;
+    plan.reader_boost = e.boost;
     // A batch's lines go out in one write, then one flush.
     EventJsonLines json;
     std::string text;
@@ -61,7 +45,7 @@ Exit cmd_events(const Options& o, Context& ctx) {
         json.clear();
         text.clear();
         for (const auto& ev : batch) {
-            if (!wanted(e, ev))
+            if (!e.filter.wanted(ev))
                 continue;
             ++done.counted;
             if (o.json) {

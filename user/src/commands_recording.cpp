@@ -61,6 +61,7 @@ public:
         plan.follow = true;
         if (r_.buffer_mib)
             plan.buffer_bytes = *r_.buffer_mib << 20;
+        plan.reader_boost = r_.boost;
         if (r_.duration_s)
             plan.deadline = started + to_ms(*r_.duration_s);
         auto d =
