@@ -268,8 +268,11 @@ TEST(DrainFollow, ASecondCtrlCAbandonsWhatIsLeft) {
     ring.on_wait([&](milliseconds, bool readable) {
         if (readable)
             return Wait::readable;
-        if (!first_sent.exchange(true))
+        // Marked once pending, not before: two pending SIGINTs are one.
+        if (!first_sent) {
             ::kill(::getpid(), SIGINT);
+            first_sent = true;
+        }
         return wait_interrupt(interrupt, 10s) ? Wait::interrupted : Wait::timeout;
     });
     Keep keep;
