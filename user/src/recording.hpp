@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // mpctl's recordings, as the rest of mpctl sees them, whatever their
 // format: the binary one mpctl record writes (recording_format.hpp,
-// docs/recording-format.md), or the JSON Lines of mpctl 1.3 and before
+// docs/recording-format.md), or the JSON Lines of mpctl 1.2 and before
 // (recording_jsonl.cpp), read so that those recordings are not lost.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// The JSON Lines recordings of mpctl 1.3 and before, read line by line:
+// The JSON Lines recordings of mpctl 1.2 and before, read line by line:
 //
 //   line 1   {"mpmon_recording": 1, "started": ..., "system": {...}, "info": {...}}
 //   then     one event per line, as mpctl events --json prints it
