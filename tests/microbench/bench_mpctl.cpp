@@ -69,7 +69,8 @@ template <typename F> void per_event(benchmark::State& state, F&& f) {
     state.SetItemsProcessed(state.iterations());
 }
 
-// The line mpctl events --json and mpctl record print (RapidJSON).
+// The line mpctl events --json and mpctl record print (one nlohmann object
+// reused from line to line).
 void BM_EncodeJsonLine(benchmark::State& state) {
     EventJsonLines lines;
     per_event(state, [&lines](const mpmon_event& ev, std::size_t) {
@@ -81,8 +82,8 @@ void BM_EncodeJsonLine(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeJsonLine);
 
-// The same line through an nlohmann object, as mpctl printed it before
-// (and still prints every other JSON).
+// The same line through a fresh nlohmann object per event, as event_json()
+// builds it (what reusing the object saves).
 void BM_EncodeJsonLineNlohmann(benchmark::State& state) {
     per_event(state, [](const mpmon_event& ev, std::size_t) {
         auto s = json_line(event_json(ev));

@@ -1,34 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
-// The JSON lines of mpctl events --json and mpctl record, written straight
-// into one reused buffer with RapidJSON's Writer instead of building an
-// nlohmann object per event: byte for byte json_line(event_json(ev)), in a
-// fraction of the time (the follower keeps up with the ring for longer).
+// The JSON lines of mpctl events --json and mpctl record, json_line(
+// event_json(ev)) byte for byte, batched in one reused buffer.  One
+// nlohmann object is reused from line to line: its keys, arrays and strings
+// keep their memory, so that a line costs little more than the dump().
 #pragma once
 
 #include <linux/mpmon.h>
 
-#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace mpctl {
 
 class EventJsonLines {
 public:
-    EventJsonLines();
-    ~EventJsonLines();
-    EventJsonLines(const EventJsonLines&) = delete;
-    EventJsonLines& operator=(const EventJsonLines&) = delete;
-
     // Appends the line of ev, '\n' included.
     void add(const mpmon_event& ev);
     // The lines added since the last clear().
-    std::string_view text() const;
+    std::string_view text() const { return text_; }
     // Empties the buffer (keeping its memory for the next batch).
-    void clear() noexcept;
+    void clear() noexcept { text_.clear(); }
 
 private:
-    struct Buffer;
-    std::unique_ptr<Buffer> buf_;
+    nlohmann::ordered_json event_;
+    std::string text_;
 };
 
 } // namespace mpctl

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstddef>
 #include <cstring>
 #include <fmt/format.h>
+#include <iterator>
 #include <stdexcept>
 #include <utility>
 
@@ -93,58 +96,174 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
     return line;
 }
 
-nlohmann::ordered_json event_json(const mpmon_event& ev) {
-    nlohmann::ordered_json j;
+namespace {
+
+// The members of an event's JSON, in the order they are printed.  Keys are
+// a stable contract: scripts read them.
+enum Member : std::size_t {
+    m_seq,
+    m_ts_ns,
+    m_latency_ns,
+    m_cpu,
+    m_cpu_node,
+    m_tgid,
+    m_pid,
+    m_uid,
+    m_comm,
+    m_target_pid,
+    m_count,
+    m_mp_flags,
+    m_flags,
+    m_mode,
+    m_ret,
+    m_result,
+    m_pages,
+    m_nodes,
+    m_status,
+    m_outcome,
+    m_node_overflow,
+    m_pages_written,
+    m_pages_not_written,
+    m_pages_truncated,
+    m_pages_unknown,
+    m_flush_calls,
+    m_flush_pages,
+    m_event_flags,
+    m_count_of_members
+};
+
+constexpr std::array<const char*, m_count_of_members> member_keys = {"seq",
+                                                                     "ts_ns",
+                                                                     "latency_ns",
+                                                                     "cpu",
+                                                                     "cpu_node",
+                                                                     "tgid",
+                                                                     "pid",
+                                                                     "uid",
+                                                                     "comm",
+                                                                     "target_pid",
+                                                                     "count",
+                                                                     "mp_flags",
+                                                                     "flags",
+                                                                     "mode",
+                                                                     "ret",
+                                                                     "result",
+                                                                     "pages",
+                                                                     "nodes",
+                                                                     "status",
+                                                                     "outcome",
+                                                                     "node_overflow",
+                                                                     "pages_written",
+                                                                     "pages_not_written",
+                                                                     "pages_truncated",
+                                                                     "pages_unknown",
+                                                                     "flush_calls",
+                                                                     "flush_pages",
+                                                                     "event_flags"};
+
+using ordered_json = nlohmann::ordered_json;
+
+// v as the string s, in the memory v's string already has.
+void set_string(ordered_json& v, std::string_view s) {
+    if (!v.is_string())
+        v = std::string();
+    v.get_ref<std::string&>().assign(s);
+}
+
+// v as an array of n elements, keeping those it has.
+ordered_json::array_t& set_array(ordered_json& v, std::size_t n) {
+    if (!v.is_array())
+        v = ordered_json::array();
+    auto& a = v.get_ref<ordered_json::array_t&>();
+    a.resize(n);
+    return a;
+}
+
+// "0x7fff0000", as fmt's {:#x} prints it.
+std::string_view hex(std::uint64_t value, std::array<char, 24>& buf) {
+    buf[0] = '0';
+    buf[1] = 'x';
+    auto* end = std::to_chars(buf.data() + 2, buf.data() + buf.size(), value, 16).ptr;
+    return {buf.data(), static_cast<std::size_t>(end - buf.data())};
+}
+
+} // namespace
+
+void assign_event_json(nlohmann::ordered_json& j, const mpmon_event& ev) {
+    if (!j.is_object() || j.size() != member_keys.size()) {
+        j = ordered_json::object();
+        for (const char* key : member_keys)
+            j[key] = nullptr;
+    }
+    // ordered_json's members are a vector in key order: member k is
+    // element k, found without comparing keys.
+    auto& members = j.get_ref<ordered_json::object_t&>();
+    auto at = [&members](Member k) -> ordered_json& {
+        return std::next(members.begin(), static_cast<std::ptrdiff_t>(k))->second;
+    };
     bool query = ev.mode == MPMON_MODE_QUERY;
     std::size_t n = forensic_entries(ev);
-    j["seq"] = ev.seq;
-    j["ts_ns"] = ev.ts_ns;
-    j["latency_ns"] = ev.latency_ns;
-    j["cpu"] = ev.cpu;
-    j["cpu_node"] = ev.cpu_node;
-    j["tgid"] = ev.tgid;
-    j["pid"] = ev.pid;
-    j["uid"] = ev.uid;
-    j["comm"] = from_field(ev.comm);
-    j["target_pid"] = ev.target_pid;
-    j["count"] = ev.count;
-    j["mp_flags"] = ev.mp_flags;
-    j["flags"] = flags_name(ev.mp_flags);
-    j["mode"] = mode_name(ev.mode);
-    j["ret"] = ev.ret;
-    j["result"] = result_class(ev.ret);
+    at(m_seq) = ev.seq;
+    at(m_ts_ns) = ev.ts_ns;
+    at(m_latency_ns) = ev.latency_ns;
+    at(m_cpu) = ev.cpu;
+    at(m_cpu_node) = ev.cpu_node;
+    at(m_tgid) = ev.tgid;
+    at(m_pid) = ev.pid;
+    at(m_uid) = ev.uid;
+    set_string(at(m_comm), std::string_view(ev.comm, strnlen(ev.comm, sizeof(ev.comm))));
+    at(m_target_pid) = ev.target_pid;
+    at(m_count) = ev.count;
+    at(m_mp_flags) = ev.mp_flags;
+    set_string(at(m_flags), flags_name(ev.mp_flags));
+    set_string(at(m_mode), mode_name(ev.mode));
+    at(m_ret) = ev.ret;
+    set_string(at(m_result), result_class(ev.ret));
     // Addresses as hex strings: jq's doubles would round 64-bit numbers.
-    auto pages = nlohmann::ordered_json::array();
-    auto nodes = nlohmann::ordered_json::array();
-    auto status = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < n; ++i) {
-        pages.push_back(fmt::format("{:#x}", ev.pages[i]));
-        nodes.push_back(ev.nodes[i]);
-        status.push_back(status_entry_written(ev, i) ? nlohmann::ordered_json(ev.status[i])
-                                                     : nullptr);
+    auto& pages = set_array(at(m_pages), n);
+    std::array<char, 24> buf{};
+    for (std::size_t i = 0; i < n; ++i)
+        set_string(pages[i], hex(ev.pages[i], buf));
+    if (query) {
+        at(m_nodes) = nullptr;
+    } else {
+        auto& nodes = set_array(at(m_nodes), n);
+        for (std::size_t i = 0; i < n; ++i)
+            nodes[i] = ev.nodes[i];
     }
-    j["pages"] = pages;
-    j["nodes"] = query ? nlohmann::ordered_json(nullptr) : nodes;
-    j["status"] = status;
-    auto outcome = nlohmann::ordered_json::object();
+    auto& status = set_array(at(m_status), n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (status_entry_written(ev, i))
+            status[i] = ev.status[i];
+        else
+            status[i] = nullptr;
+    }
+    // A node seen twice keeps its first place and its last count.
+    auto& outcome = at(m_outcome);
+    if (!outcome.is_object())
+        outcome = ordered_json::object();
+    outcome.get_ref<ordered_json::object_t&>().clear();
     for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_node_pages, MPMON_EVENT_NODES); ++i)
         outcome[fmt::format("node{}", ev.node_pages[i].node)] = ev.node_pages[i].pages;
     for (unsigned c = 0; c < MPMON_PERR_NR; ++c)
         if (ev.page_err[c])
             outcome[page_err_name(c)] = ev.page_err[c];
-    j["outcome"] = outcome;
-    j["node_overflow"] = ev.node_overflow;
-    j["pages_written"] = ev.pages_written;
-    j["pages_not_written"] = ev.pages_not_written;
-    j["pages_truncated"] = ev.pages_truncated;
-    j["pages_unknown"] = ev.pages_unknown;
-    j["flush_calls"] = ev.flush_calls;
-    j["flush_pages"] = ev.flush_pages;
-    auto notes = nlohmann::ordered_json::array();
+    at(m_node_overflow) = ev.node_overflow;
+    at(m_pages_written) = ev.pages_written;
+    at(m_pages_not_written) = ev.pages_not_written;
+    at(m_pages_truncated) = ev.pages_truncated;
+    at(m_pages_unknown) = ev.pages_unknown;
+    at(m_flush_calls) = ev.flush_calls;
+    at(m_flush_pages) = ev.flush_pages;
+    auto& notes = set_array(at(m_event_flags), 0);
     for (const auto& [bit, name] : event_flag_names)
         if (ev.flags & bit)
-            notes.push_back(name);
-    j["event_flags"] = notes;
+            notes.emplace_back(name);
+}
+
+nlohmann::ordered_json event_json(const mpmon_event& ev) {
+    nlohmann::ordered_json j;
+    assign_event_json(j, ev);
     return j;
 }
 

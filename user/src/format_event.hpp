@@ -38,6 +38,9 @@ inline bool status_entry_written(const mpmon_event& ev, std::size_t i) {
 
 std::string event_line(const mpmon_event& ev, const Clock& clock);
 nlohmann::ordered_json event_json(const mpmon_event& ev);
+// j as event_json(ev), in the memory of j's members when j holds what an
+// earlier call left (mpctl events --json prints lines from one j).
+void assign_event_json(nlohmann::ordered_json& j, const mpmon_event& ev);
 mpmon_event event_from_json(const nlohmann::json& j);
 
 // "0", "positive" or the errno name of a call's return value.

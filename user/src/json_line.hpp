@@ -12,4 +12,7 @@ namespace mpctl {
 // exception that would end mpctl.
 std::string json_line(const nlohmann::ordered_json& j);
 
+// The same line, appended to out.
+void append_json_line(std::string& out, const nlohmann::ordered_json& j);
+
 } // namespace mpctl
