@@ -21,6 +21,7 @@ extern unsigned int mpmon_maxactive;
 extern unsigned int mpmon_max_status;
 extern bool mpmon_enabled;
 extern int mpmon_flush_probes;
+extern bool mpmon_migrate_probes;
 extern char *mpmon_status_probe;
 
 /* When calls become events (MPMON_EVENTS_*), and whether they do now. */
@@ -28,6 +29,24 @@ extern u32 mpmon_events_mode;
 extern bool mpmon_events_on;
 
 struct mpmon_call;
+
+/*
+ * One migrate_pages() run of a move (mpmon_migrate.c): the pages queued,
+ * by source node, and those left unmigrated at return.
+ */
+#define MPMON_MIGRATE_SRC	8
+struct mpmon_migrate_batch {
+	int target;
+	bool exact;		/* every folio of the queue was walked */
+	long ret;
+	u64 ns;
+	unsigned int nr_src;
+	struct {
+		int node;
+		u64 pages;	/* queued */
+		u64 left;	/* not migrated */
+	} src[MPMON_MIGRATE_SRC];
+};
 
 /* mpmon_probe.c */
 int mpmon_probe_init(const char *symbol);
@@ -61,6 +80,13 @@ void mpmon_inflight_del(struct mpmon_call *c);
 void mpmon_inflight_add_flush(unsigned int slot, u64 pages);
 void mpmon_inflight_add_status(unsigned long status, int start, int value,
 			       int nr);
+bool mpmon_inflight_current_moves(void);
+void mpmon_inflight_add_migrate(const struct mpmon_migrate_batch *b);
+
+/* mpmon_migrate.c */
+void mpmon_migrate_init(void);
+void mpmon_migrate_exit(void);
+bool mpmon_migrate_probed(void);
 
 /* mpmon_stats.c */
 int mpmon_stats_init(void);

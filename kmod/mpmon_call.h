@@ -29,6 +29,18 @@ struct mpmon_call {
 	 */
 	u64 flush_calls[MPMON_FLUSH_PROBES];
 	u64 flush_pages[MPMON_FLUSH_PROBES];
+	/* its migrate_pages() runs: moves only (mpmon_migrate.c) */
+	u64 migrate_batches;
+	u64 migrate_ns;
+	u64 pages_moved;
+	u64 pages_failed;
+	u64 migrate_inexact;
+	u64 moved_other;	/* from or to a node >= MPMON_MOVE_NODES */
+	u32 nr_moves;
+	struct {
+		s32 from, to;
+		u64 pages;
+	} moves[MPMON_MIGRATE_SRC];
 	/*
 	 * The handlers' arrays: here rather than on the stack, where an
 	 * array costs a stack canary and zero-initialisation on every call.

@@ -100,6 +100,53 @@ void mpmon_inflight_add_status(unsigned long status, int start, int value,
 		mpmon_event_status(c, start, value, nr);
 }
 
+/* Whether the current task is in a move mpmon follows. */
+bool mpmon_inflight_current_moves(void)
+{
+	struct mpmon_call *c = mpmon_current_call();
+
+	return c && c->ev.mode == MPMON_MODE_MOVE;
+}
+
+/* A migrate_pages() run into the current task's move. */
+void mpmon_inflight_add_migrate(const struct mpmon_migrate_batch *b)
+{
+	struct mpmon_call *c = mpmon_current_call();
+	unsigned int i, j;
+
+	if (!c || c->ev.mode != MPMON_MODE_MOVE)
+		return;
+	c->migrate_batches++;
+	c->migrate_ns += b->ns;
+	if (!b->exact) {
+		c->migrate_inexact++;
+		return;
+	}
+	for (i = 0; i < b->nr_src; i++) {
+		u64 moved = b->src[i].pages - b->src[i].left;
+
+		c->pages_failed += b->src[i].left;
+		c->pages_moved += moved;
+		if (!moved)
+			continue;
+		for (j = 0; j < c->nr_moves; j++)
+			if (c->moves[j].from == b->src[i].node &&
+			    c->moves[j].to == b->target)
+				break;
+		if (j == ARRAY_SIZE(c->moves)) {
+			c->moved_other += moved;
+			continue;
+		}
+		if (j == c->nr_moves) {
+			c->moves[j].from = b->src[i].node;
+			c->moves[j].to = b->target;
+			c->moves[j].pages = 0;
+			c->nr_moves++;
+		}
+		c->moves[j].pages += moved;
+	}
+}
+
 /* A slot for every instance of both kretprobes. */
 int mpmon_inflight_init(unsigned int slots)
 {

@@ -57,6 +57,14 @@ module_param_named(flush_probes, mpmon_flush_probes, int, 0444);
 MODULE_PARM_DESC(flush_probes, "count translation flushes per call (0, 1; default 1 on POWER, 0 elsewhere)");
 
 /*
+ * The migrate_pages() probe (mpmon_migrate.c): it runs only for the
+ * migrations of the move_pages calls mpmon follows.
+ */
+bool mpmon_migrate_probes = true;
+module_param_named(migrate_probes, mpmon_migrate_probes, bool, 0444);
+MODULE_PARM_DESC(migrate_probes, "count what migrate_pages() moved and failed per call (0, 1; default 1)");
+
+/*
  * Where move mode's per-page outcomes come from: mm/migrate.c's
  * store_status(), through which the kernel writes every status entry.
  * Named here for kernels that rename it; refused unless it is in
@@ -109,7 +117,7 @@ static int __init mpmon_init(void)
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct mpmon_info) != MPMON_INFO_SIZE_VER1);
-	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER2);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) != MPMON_EVENT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) % 8);
 	BUILD_BUG_ON(sizeof(struct mpmon_read_events) !=
@@ -157,14 +165,16 @@ static int __init mpmon_init(void)
 	ret = mpmon_mmu_init();
 	if (ret)
 		goto err_probe;
+	mpmon_migrate_init();	/* without it, migrations are not counted */
 	ret = mpmon_dev_init();
 	if (ret)
-		goto err_mmu;
+		goto err_migrate;
 	pr_info("probing %s, ring of %u events, %s\n", mpmon_probe_symbol(),
 		mpmon_ring_events, mpmon_enabled ? "enabled" : "disabled");
 	return 0;
 
-err_mmu:
+err_migrate:
+	mpmon_migrate_exit();
 	mpmon_mmu_exit();
 err_probe:
 	mpmon_probe_exit();
@@ -182,6 +192,7 @@ static void __exit mpmon_exit(void)
 	mpmon_probe_quiesce();
 	pr_info("unloading; kretprobe missed %llu calls\n",
 		mpmon_probe_nmissed());
+	mpmon_migrate_exit();	/* its handlers look calls up too */
 	mpmon_mmu_exit();	/* its handlers look calls up in the probe's table */
 	mpmon_probe_exit();
 	mpmon_ring_exit();

@@ -184,6 +184,13 @@ static noinline void mpmon_entry_call(struct mpmon_call *c, bool compat)
 	if (ev->mode == MPMON_MODE_MOVE) {
 		memset(c->flush_calls, 0, sizeof(c->flush_calls));
 		memset(c->flush_pages, 0, sizeof(c->flush_pages));
+		c->migrate_batches = 0;
+		c->migrate_ns = 0;
+		c->pages_moved = 0;
+		c->pages_failed = 0;
+		c->migrate_inexact = 0;
+		c->moved_other = 0;
+		c->nr_moves = 0;
 		mpmon_inflight_add(c);
 	}
 }

@@ -174,6 +174,28 @@ static __always_inline void mpmon_call_account(struct mpmon_stats *s,
 		s->ring_dropped++;	/* dropped at entry: see mpmon_entry() */
 }
 
+/* A move's migrate_pages() runs (mpmon_migrate.c). */
+static void mpmon_migrate_account(struct mpmon_stats *s,
+				  const struct mpmon_call *c)
+{
+	unsigned int i;
+
+	s->migrate_batches += c->migrate_batches;
+	s->migrate_ns += c->migrate_ns;
+	s->pages_moved += c->pages_moved;
+	s->pages_failed += c->pages_failed;
+	s->migrate_inexact += c->migrate_inexact;
+	s->moved_other += c->moved_other;
+	for (i = 0; i < c->nr_moves; i++) {
+		u32 from = c->moves[i].from, to = c->moves[i].to;
+
+		if (from < MPMON_MOVE_NODES && to < MPMON_MOVE_NODES)
+			s->moved[from][to] += c->moves[i].pages;
+		else
+			s->moved_other += c->moves[i].pages;
+	}
+}
+
 /* Called from the return handler: preemption is disabled. */
 void mpmon_stats_account(const struct mpmon_call *c)
 {
@@ -192,6 +214,8 @@ void mpmon_stats_account(const struct mpmon_call *c)
 		s->pages_truncated += ev->pages_truncated;
 	}
 	mpmon_flush_account(s, c, placed);
+	if (ev->mode == MPMON_MODE_MOVE)
+		mpmon_migrate_account(s, c);
 	raw_write_seqcount_end(seq);
 }
 

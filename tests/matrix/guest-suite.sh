@@ -104,6 +104,12 @@ if [ "$want_mmu" = - ] && rmmod mpmon && insmod /mpvm/mpmon.ko flush_probes=1; t
 	rmmod mpmon
 	insmod /mpvm/mpmon.ko
 fi
+# With migrate_probes=0 the module says it counts no migration.
+if rmmod mpmon && insmod /mpvm/mpmon.ko migrate_probes=0; then
+	run ./mpmon_selftest migration_off
+	rmmod mpmon
+	insmod /mpvm/mpmon.ko
+fi
 for t in ./suite-*.sh; do
 	[ -e "$t" ] && run sh "$t"
 done

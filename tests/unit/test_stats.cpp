@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "format_prometheus.hpp"
 #include "format_stats.hpp"
 #include "stats_view.hpp"
 
@@ -260,4 +261,78 @@ TEST(StatsMmu, OldModuleHasNoNames) {
     EXPECT_EQ(v.mmu.mode, "unknown");
     ASSERT_EQ(v.mmu.functions.size(), 1u);
     EXPECT_EQ(v.mmu.functions[0].name, "slot2");
+}
+
+namespace {
+// A module that follows migrate_pages(): 3 runs moved 40 pages 0>1 and
+// 8 pages 1>0, and could not move 2; 16 more went to node 20 (past the
+// matrix).
+mpmon_stats with_migrations() {
+    auto s = synthetic();
+    s.migrate_batches = 3;
+    s.migrate_ns = 1500000;
+    s.pages_moved = 64;
+    s.pages_failed = 2;
+    s.moved[0][1] = 40;
+    s.moved[1][0] = 8;
+    s.moved_other = 16;
+    return s;
+}
+
+mpmon_info migrating_info() {
+    mpmon_info i{};
+    i.abi_major = 1;
+    i.abi_minor = 3;
+    i.migrate_sources = MPMON_MIGRATE_RUNS;
+    return i;
+}
+} // namespace
+
+TEST(StatsMigration, CountedWhereTheModuleFollowsMigratePages) {
+    auto v = make_view(with_migrations(), migrating_info());
+    ASSERT_TRUE(v.migration);
+    EXPECT_EQ(v.migration->moved, 64u);
+    auto j = stats_json(v);
+    const auto& m = j["migration"];
+    EXPECT_EQ(m["batches"], 3);
+    EXPECT_EQ(m["migrate_ns"], 1500000);
+    EXPECT_EQ(m["pages"]["moved"], 64);
+    EXPECT_EQ(m["pages"]["failed"], 2);
+    EXPECT_EQ(m["moved_by_nodes"]["0>1"], 40);
+    EXPECT_EQ(m["moved_by_nodes"]["1>0"], 8);
+    EXPECT_EQ(m["moved_by_nodes"].size(), 2u); // zero counts left out
+    EXPECT_EQ(m["moved_other_nodes"], 16);
+    // What no source counts yet is absent, not 0.
+    EXPECT_FALSE(m["pages"].contains("stayed"));
+    EXPECT_FALSE(m.contains("failed_by_reason"));
+    EXPECT_FALSE(m.contains("thp"));
+
+    std::ostringstream out;
+    print_stats(out, v);
+    EXPECT_NE(out.str().find("migration    batches 3   moved 64   failed 2"), std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("moved        0>1 40   1>0 8   other 16"), std::string::npos)
+        << out.str();
+
+    auto prom = prometheus_text(with_migrations(), v, migrating_info());
+    EXPECT_NE(prom.find("mpmon_migrate_moved_pages_total{from=\"0\",to=\"1\"} 40\n"),
+              std::string::npos)
+        << prom;
+    EXPECT_NE(prom.find("mpmon_migrate_seconds_total 0.0015\n"), std::string::npos) << prom;
+    EXPECT_NE(prom.find("mpmon_migrate_failed_pages_total 2\n"), std::string::npos) << prom;
+}
+
+// A module that does not follow migrate_pages() (older, or the probe could
+// not be placed): no migration block at all, though its counters read 0.
+TEST(StatsMigration, AbsentWithoutTheSource) {
+    auto info = migrating_info();
+    info.migrate_sources = 0;
+    auto v = make_view(with_migrations(), info);
+    EXPECT_FALSE(v.migration);
+    EXPECT_FALSE(stats_json(v).contains("migration"));
+    std::ostringstream out;
+    print_stats(out, v);
+    EXPECT_EQ(out.str().find("migration"), std::string::npos) << out.str();
+    auto prom = prometheus_text(with_migrations(), v, info);
+    EXPECT_EQ(prom.find("mpmon_migrate"), std::string::npos) << prom;
 }

@@ -298,7 +298,23 @@ bool test_info() {
 bool test_stats() {
     control("reset");
     auto truth = workload();
-    truth.compare(mpctl_json({"stats", "--json"}));
+    auto st = mpctl_json({"stats", "--json"});
+    truth.compare(st);
+    // The workload moved pages: where the module follows migrate_pages(),
+    // the migration block says so, its node pairs summing to the pages moved
+    // (the selftest checks the counts against the workload's truth).
+    auto sources = mpctl_json({"--json", "info"}).value("migrate_sources", json::array());
+    expect_eq("migration block present", !sources.empty(), st.contains("migration"));
+    if (st.contains("migration")) {
+        const auto& m = st["migration"];
+        std::uint64_t by_nodes = 0;
+        for (const auto& [key, n] : m["moved_by_nodes"].items())
+            by_nodes += n.get<std::uint64_t>();
+        expect("migration.batches > 0", m.value("batches", 0) > 0);
+        expect("migration.pages.moved > 0", m["pages"].value("moved", 0) > 0);
+        expect_eq("sum of moved_by_nodes", m["pages"].value("moved", std::uint64_t{0}),
+                  by_nodes + m.value("moved_other_nodes", std::uint64_t{0}));
+    }
     auto text = mpctl({"stats"});
     expect_eq("mpctl stats exit", 0, text.status);
     std::istringstream lines(text.out);

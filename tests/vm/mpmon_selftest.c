@@ -1626,6 +1626,132 @@ static int test_positive_return(void)
 	return 1;
 }
 
+/* Where the pages are now, as the kernel says. */
+static void where(void **pages, int n, int *node)
+{
+	if (mp(0, n, pages, NULL, node, 0) != 0)
+		die("query where the pages are");
+}
+
+/*
+ * What the migrate_pages() runs of moves did, against the workload's own
+ * truth: where each page was before and after each call (queried), so
+ * which moved from where to where, and which the kernel tried to move and
+ * could not (a page held by a pipe).  The last call returns a positive
+ * count and writes no status for its batch, though two of its pages moved.
+ */
+static int test_migration(void)
+{
+	enum { N = 16 };
+	static const struct {
+		int first, n, target, pinned;
+	} steps[] = {
+		{ 0, 8, 1, -1 },	/* 0..7 to node 1 */
+		{ 0, 12, 1, -1 },	/* 0..7 stay on 1, 8..11 move */
+		{ 0, 2, 0, -1 },	/* 0, 1 back to node 0 */
+		{ 12, 3, 1, 12 },	/* 12 held by a pipe: 13, 14 move */
+	};
+	uint64_t moved[2][2] = { { 0 } }, failed = 0, runs = 0;
+	int before[N], after[N], nodes[N], status[N], i, k, p[2];
+	char *buf = map_pages(N);
+	struct mpmon_info info;
+	struct mpmon_stats g;
+	void *pages[N];
+	long ret;
+
+	get_info(&info);
+	if (!(info.migrate_sources & MPMON_MIGRATE_RUNS))
+		bad("migrate_pages() is not probed (migrate_sources %#x)",
+		    info.migrate_sources);
+	for (i = 0; i < N; i++) {
+		pages[i] = buf + i * psize;
+		nodes[i] = 0;
+	}
+	if (mp(0, N, pages, nodes, status, MPOL_MF_MOVE) != 0)
+		die("place the pages on node 0");
+	reset();
+	for (k = 0; k < (int)(sizeof(steps) / sizeof(steps[0])); k++) {
+		int first = steps[k].first, n = steps[k].n, need = 0;
+
+		p[0] = p[1] = -1;
+		if (steps[k].pinned >= 0) {
+			struct iovec iov = { pages[steps[k].pinned], psize };
+
+			if (pipe(p) || vmsplice(p[1], &iov, 1, 0) != (ssize_t)psize)
+				die("vmsplice");
+		}
+		where(pages + first, n, before);
+		for (i = 0; i < n; i++) {
+			nodes[i] = steps[k].target;
+			need |= before[i] != steps[k].target;
+		}
+		ret = mp(0, n, pages + first, nodes, status, MPOL_MF_MOVE);
+		where(pages + first, n, after);
+		if (steps[k].pinned >= 0 && ret <= 0)
+			bad("step %d: a move with a page held by a pipe returned %ld",
+			    k, ret);
+		for (i = 0; i < n; i++) {
+			if (before[i] < 0 || before[i] > 1 || after[i] < 0 ||
+			    after[i] > 1)
+				die("a page on a node other than 0 and 1");
+			if (before[i] != after[i])
+				moved[before[i]][after[i]]++;
+			else if (before[i] != steps[k].target)
+				failed++;
+		}
+		runs += need;
+		if (p[0] >= 0) {
+			close(p[0]);
+			close(p[1]);
+		}
+	}
+	get_stats(&g);
+	EXPECT_EQ("moved[0][1]", moved[0][1], g.moved[0][1]);
+	EXPECT_EQ("moved[1][0]", moved[1][0], g.moved[1][0]);
+	EXPECT_EQ("moved[0][0]", 0, g.moved[0][0]);
+	EXPECT_EQ("moved[1][1]", 0, g.moved[1][1]);
+	EXPECT_EQ("pages_moved", moved[0][1] + moved[1][0], g.pages_moved);
+	EXPECT_EQ("pages_failed", failed, g.pages_failed);
+	EXPECT_EQ("moved_other", 0, g.moved_other);
+	EXPECT_EQ("migrate_inexact", 0, g.migrate_inexact);
+	if (g.migrate_batches < runs)
+		bad("%llu migrate_pages() runs counted, at least %llu made",
+		    (unsigned long long)g.migrate_batches,
+		    (unsigned long long)runs);
+	if (!g.migrate_ns)
+		bad("no time counted in migrate_pages()");
+	printf("NOTE migration: moved 0>1 %llu, 1>0 %llu, failed %llu, %llu runs in %llu us\n",
+	       (unsigned long long)g.moved[0][1],
+	       (unsigned long long)g.moved[1][0],
+	       (unsigned long long)g.pages_failed,
+	       (unsigned long long)g.migrate_batches,
+	       (unsigned long long)g.migrate_ns / 1000);
+	munmap(buf, N * psize);
+	return 1;
+}
+
+/* With migrate_probes=0: nothing counted, and the module says so. */
+static int test_migration_off(void)
+{
+	int node = 1, status, i;
+	char *buf = map_pages(1);
+	struct mpmon_info info;
+	struct mpmon_stats g;
+	void *page = buf;
+
+	get_info(&info);
+	EXPECT_EQ("migrate_sources", 0, info.migrate_sources);
+	reset();
+	for (i = 0; i < 2; i++, node = !node)
+		if (mp(0, 1, &page, &node, &status, MPOL_MF_MOVE) != 0)
+			die("move a page");
+	get_stats(&g);
+	EXPECT_EQ("migrate_batches", 0, g.migrate_batches);
+	EXPECT_EQ("pages_moved", 0, g.pages_moved);
+	munmap(buf, psize);
+	return 1;
+}
+
 static long long now_ms(void)
 {
 	struct timeval tv;
@@ -1948,6 +2074,8 @@ static const struct {
 	{ "set_ring", test_set_ring, 1 },
 	{ "events_auto", test_events_auto, 1 },
 	{ "query_counters_only", test_query_counters_only, 1 },
+	{ "migration", test_migration, 1 },
+	{ "migration_off", test_migration_off, 0 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };
 

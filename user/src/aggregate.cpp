@@ -74,7 +74,10 @@ void Aggregate::add(const mpmon_event& ev) {
 }
 
 StatsView Aggregate::view(const mpmon_info& info) const {
-    StatsView v = make_view(stats_, info);
+    // Events carry no migration counts: the module's are not shown as 0.
+    auto without_migration = info;
+    without_migration.migrate_sources = 0;
+    StatsView v = make_view(stats_, without_migration);
     v.mmu.flush_calls = flush_calls_;
     v.mmu.flush_pages = flush_pages_;
     // No per-function split in events (the recording's info names the probes).

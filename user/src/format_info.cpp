@@ -98,6 +98,15 @@ std::string move_outcome_text(const mpmon_info& i) {
     return fmt::format("from a probe on {}", probe);
 }
 
+// The sources of the migration counters, by name: none for a module that
+// does not count migrations (the field was reserved, 0, before).
+std::vector<std::string> migrate_source_names(const mpmon_info& i) {
+    std::vector<std::string> names;
+    if (i.migrate_sources & MPMON_MIGRATE_RUNS)
+        names.emplace_back("migrate_pages");
+    return names;
+}
+
 std::string platform_text(const mpmon_info& i) {
     std::string name = from_field(i.platform_name);
     switch (i.platform) {
@@ -160,6 +169,8 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
     row(out, "move outcome",
         has_events_mode(i) ? move_outcome_text(i)
                            : fmt::format("from the {}", status_source_name(i.status_source)));
+    if (auto sources = migrate_source_names(i); !sources.empty())
+        row(out, "migrations", "from a probe on " + join(sources, ", "));
     if (i.mmu == MPMON_MMU_UNKNOWN)
         return; // a module older than ABI 1.2
     row(out, "MMU", mmu_text(i));
@@ -214,6 +225,8 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
         j["status_probe"] =
             probe.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(probe);
     }
+    if (auto sources = migrate_source_names(i); !sources.empty())
+        j["migrate_sources"] = sources;
     nlohmann::ordered_json mmu;
     mmu["mode"] = mmu_name(i.mmu);
     mmu["page_sizes"] = page_size_list(i.page_sizes);
@@ -296,6 +309,18 @@ mpmon_info info_from_json(const nlohmann::json& j) {
         i.events_mode =
             known(events_mode_value(events_mode), "info.events_mode", "events mode", events_mode);
     optional_top("readers", i.readers);
+    if (j.is_object() && j.contains("migrate_sources")) {
+        const auto& sources = j.at("migrate_sources");
+        if (!sources.is_array())
+            throw field_error("info.migrate_sources",
+                              "expected an array, found " + json_excerpt(sources));
+        for (const auto& source : sources) {
+            auto name = json_as<std::string>(source, "info.migrate_sources");
+            if (name != "migrate_pages")
+                throw field_error("info.migrate_sources", "unknown source '" + name + "'");
+            i.migrate_sources |= MPMON_MIGRATE_RUNS;
+        }
+    }
     field("event_size", i.event_size);
     field("page_size", i.page_size);
     const auto& nodes = json_member(j, top, "nodes");

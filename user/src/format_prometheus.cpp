@@ -174,6 +174,27 @@ std::string prometheus_text(const mpmon_stats& s, const StatsView& v, const mpmo
             e.sample("mpmon_flush_function_calls_total", {{"function", f.name}}, f.calls);
     }
 
+    // Absent, not 0, where the module does not count migrations.
+    if (v.migration) {
+        const auto& m = *v.migration;
+        e.counter("mpmon_migrate_batches_total", "migrate_pages() runs made by move_pages calls.",
+                  m.batches);
+        e.family("mpmon_migrate_seconds_total", "counter", "Time spent in those runs.");
+        e.sample_text("mpmon_migrate_seconds_total", {}, seconds(m.migrate_ns));
+        e.counter("mpmon_migrate_failed_pages_total",
+                  "Base pages those runs tried and could not migrate.", m.failed);
+        e.family("mpmon_migrate_moved_pages_total", "counter",
+                 "Base pages moved by move_pages calls, by source and target node.");
+        for (const auto& [key, n] : m.moved_by_nodes) {
+            auto gt = key.find('>');
+            e.sample("mpmon_migrate_moved_pages_total",
+                     {{"from", key.substr(0, gt)}, {"to", key.substr(gt + 1)}}, n);
+        }
+        if (m.moved_other)
+            e.sample("mpmon_migrate_moved_pages_total", {{"from", "other"}, {"to", "other"}},
+                     m.moved_other);
+    }
+
     e.counter("mpmon_ring_dropped_events_total", "Events lost because the ring was full.",
               s.ring_dropped);
     e.counter("mpmon_kretprobe_missed_calls_total",

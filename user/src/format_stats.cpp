@@ -79,6 +79,34 @@ nlohmann::ordered_json counts_json(const Counts& pairs) {
     return j;
 }
 
+void print_migration(std::ostream& out, const MigrationView& m) {
+    print_pairs(out, "migration",
+                {{"batches", m.batches}, {"moved", m.moved}, {"failed", m.failed}});
+    if (m.batches)
+        out << fmt::format("{:<{}}time {}  avg {} per batch\n", "", label_width,
+                           duration(m.migrate_ns), duration(m.migrate_ns / m.batches));
+    Counts nodes = m.moved_by_nodes;
+    if (m.moved_other)
+        nodes.emplace_back("other", m.moved_other);
+    if (!nodes.empty())
+        print_pairs(out, "moved", nodes);
+    if (m.inexact)
+        print_pairs(out, "inexact", {{"batches", m.inexact}});
+}
+
+// The keys are a contract (only ever added to); what the module does not
+// count is left out, never 0.
+nlohmann::ordered_json migration_json(const MigrationView& m) {
+    nlohmann::ordered_json j;
+    j["batches"] = m.batches;
+    j["migrate_ns"] = m.migrate_ns;
+    j["pages"] = {{"moved", m.moved}, {"failed", m.failed}};
+    j["moved_by_nodes"] = counts_json(m.moved_by_nodes);
+    j["moved_other_nodes"] = m.moved_other;
+    j["inexact_batches"] = m.inexact;
+    return j;
+}
+
 } // namespace
 
 void print_stats(std::ostream& out, const StatsView& v) {
@@ -116,6 +144,8 @@ void print_stats(std::ostream& out, const StatsView& v) {
         }
         out << fmt::format("{:<{}}(ns, log2 buckets)\n", "", label_width);
     }
+    if (v.migration)
+        print_migration(out, *v.migration);
     print_mmu(out, v.mmu);
     print_pairs(out, "lost",
                 {{"ring_dropped", v.ring_dropped}, {"kretprobe_missed", v.kretprobe_missed}});
@@ -154,6 +184,8 @@ nlohmann::ordered_json stats_json(const StatsView& v) {
     j["events_read"] = v.events_read;
     j["events_off"] = v.events_off;
     j["mmu"] = mmu_json(v.mmu);
+    if (v.migration)
+        j["migration"] = migration_json(*v.migration);
     return j;
 }
 

@@ -14,7 +14,7 @@ namespace mpctl {
 static_assert(sizeof(mpmon_event) == 392, "swap_bytes(mpmon_event&) must learn the new fields");
 static_assert(sizeof(mpmon_info) == MPMON_INFO_SIZE_VER1,
               "swap_bytes(mpmon_info&) must learn the new fields");
-static_assert(sizeof(mpmon_stats) == MPMON_STATS_SIZE_VER1,
+static_assert(sizeof(mpmon_stats) == MPMON_STATS_SIZE_VER2,
               "swap_bytes(mpmon_stats&) must learn the new fields");
 static_assert(sizeof(mpmon_filter) == MPMON_FILTER_SIZE_VER0,
               "swap_bytes(mpmon_filter&) must learn the new fields");
@@ -112,6 +112,8 @@ void swap_bytes(mpmon_info& i) {
     swap(i.wakeup_ms);
     swap(i.events_mode);
     swap(i.readers);
+    swap(i.migrate_sources);
+    swap(i.__reserved1);
     swap(i.__reserved);
     swap(i.mmu);
     swap(i.platform);
@@ -164,6 +166,14 @@ void swap_bytes(mpmon_stats& s) {
     swap(s.pages_unknown);
     swap(s.events_off);
     swap(s.__reserved2);
+    swap(s.migrate_batches);
+    swap(s.migrate_ns);
+    swap(s.pages_moved);
+    swap(s.pages_failed);
+    swap(s.migrate_inexact);
+    swap(s.moved_other);
+    swap(s.__reserved3);
+    swap(s.moved);
 }
 
 void swap_bytes(mpmon_event& ev) {

@@ -66,6 +66,21 @@ MmuView mmu_view(const mpmon_stats& s, const mpmon_info& info) {
     return m;
 }
 
+MigrationView migration_view(const mpmon_stats& s) {
+    MigrationView m;
+    m.batches = s.migrate_batches;
+    m.migrate_ns = s.migrate_ns;
+    m.moved = s.pages_moved;
+    m.failed = s.pages_failed;
+    m.inexact = s.migrate_inexact;
+    m.moved_other = s.moved_other;
+    for (unsigned from = 0; from < MPMON_MOVE_NODES; ++from)
+        for (unsigned to = 0; to < MPMON_MOVE_NODES; ++to)
+            if (s.moved[from][to])
+                m.moved_by_nodes.emplace_back(fmt::format("{}>{}", from, to), s.moved[from][to]);
+    return m;
+}
+
 } // namespace
 
 StatsView make_view(const mpmon_stats& s, const mpmon_info& info) {
@@ -110,6 +125,8 @@ StatsView make_view(const mpmon_stats& s, const mpmon_info& info) {
     v.events_read = s.events_read;
     v.events_off = s.events_off;
     v.mmu = mmu_view(s, info);
+    if (info.migrate_sources & MPMON_MIGRATE_RUNS)
+        v.migration = migration_view(s);
     return v;
 }
 
@@ -123,6 +140,7 @@ mpmon_stats stats_delta(const mpmon_stats& now, const mpmon_stats& then) {
     out.lat_max_ns = now.lat_max_ns;
     std::memset(out.__reserved, 0, sizeof(out.__reserved));
     std::memset(out.__reserved2, 0, sizeof(out.__reserved2));
+    std::memset(out.__reserved3, 0, sizeof(out.__reserved3));
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <linux/mpmon.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,15 @@ struct MmuView {
     std::vector<RatioBucket> per_page;    // non-empty buckets
 };
 
+// ABI 1.3: what the migrate_pages() runs of move calls did, in base pages.
+struct MigrationView {
+    std::uint64_t batches = 0, migrate_ns = 0;
+    std::uint64_t moved = 0, failed = 0;
+    std::uint64_t inexact = 0;     // runs too long to follow
+    std::uint64_t moved_other = 0; // from or to a node past the matrix
+    Counts moved_by_nodes;         // "S>T", non-zero ones
+};
+
 struct StatsView {
     std::uint64_t calls = 0;
     std::uint64_t errors = 0; // calls that returned < 0
@@ -59,6 +69,8 @@ struct StatsView {
     // ABI 1.3: calls counted with no event, while events were off.
     std::uint64_t events_off = 0;
     MmuView mmu;
+    // Absent where the module does not count it (info.migrate_sources).
+    std::optional<MigrationView> migration;
 };
 
 // info names the MMU and the flush probe slots (a 1.0/1.1 module's info has

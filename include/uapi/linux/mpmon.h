@@ -62,6 +62,7 @@
 #define MPMON_LAT_BUCKETS	64	/* log2 latency histogram */
 #define MPMON_FLUSH_PROBES	8	/* translation-flush probe slots */
 #define MPMON_FLUSH_RATIO	8	/* flushes-per-page histogram buckets */
+#define MPMON_MOVE_NODES	16	/* nodes of the stats' from/to matrix */
 
 /* Per-page errno classes (status entries < 0). */
 enum mpmon_page_err {
@@ -83,6 +84,9 @@ enum mpmon_page_err {
 /* Where the per-page outcome came from (mpmon_info.status_source). */
 #define MPMON_STATUS_STORE_PROBE 1	/* probe on the kernel's store_status() */
 #define MPMON_STATUS_READBACK	2	/* status array read back at return */
+
+/* What mpmon_stats' migration counters come from (info.migrate_sources). */
+#define MPMON_MIGRATE_RUNS	(1U << 0) /* migrate_pages(): runs, moved, failed */
 
 /* struct mpmon_event.flags */
 #define MPMON_EV_TRUNCATED	(1U << 0) /* count > max_status: outcome partial */
@@ -163,7 +167,10 @@ struct mpmon_info {
 	__u32 wakeup_ms;
 	__u32 events_mode;	/* MPMON_EVENTS_*: when calls become events */
 	__u32 readers;		/* open files attached as readers */
-	__u64 __reserved[5];
+	/* ABI 1.3 (reserved before); 0 where a module counts none */
+	__u32 migrate_sources;	/* MPMON_MIGRATE_*: what is counted */
+	__u32 __reserved1;
+	__u64 __reserved[4];
 	/* ABI 1.2: the machine's translation context */
 	__u32 mmu;		/* MPMON_MMU_* */
 	__u32 platform;		/* MPMON_PLATFORM_* */
@@ -247,10 +254,24 @@ struct mpmon_stats {
 	 */
 	__u64 events_off;
 	__u64 __reserved2[2];
+	/*
+	 * ABI 1.3: what the migrate_pages() runs of move calls did, where
+	 * mpmon_info.migrate_sources has MPMON_MIGRATE_RUNS (a module that
+	 * fills less of the struct has none of these)
+	 */
+	__u64 migrate_batches;	/* runs */
+	__u64 migrate_ns;	/* time spent in them */
+	__u64 pages_moved;	/* base pages placed on another node */
+	__u64 pages_failed;	/* base pages a run tried and could not move */
+	__u64 migrate_inexact;	/* runs too long to follow (> max_status) */
+	__u64 moved_other;	/* moved from or to a node >= MPMON_MOVE_NODES */
+	__u64 __reserved3[2];
+	__u64 moved[MPMON_MOVE_NODES][MPMON_MOVE_NODES]; /* [from][to] */
 };
 
 #define MPMON_STATS_SIZE_VER0	6040
 #define MPMON_STATS_SIZE_VER1	6264
+#define MPMON_STATS_SIZE_VER2	8376
 
 /* ---- READ_EVENTS ------------------------------------------------------- */
 struct mpmon_node_pages {
