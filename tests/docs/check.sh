@@ -165,7 +165,6 @@ pkg_of() {
 	Boost/program_options) echo "libboost-program-options-dev boost-devel libboost_program_options-devel" ;;
 	nlohmann_json) echo "nlohmann-json3-dev json-devel nlohmann_json-devel" ;;
 	fmt) echo "libfmt-dev fmt-devel fmt-devel" ;;
-	RapidJSON) echo "rapidjson-dev rapidjson-devel rapidjson-devel" ;;
 	Threads) echo "- - -" ;;
 	GTest | benchmark) echo "tests" ;;
 	*) return 1 ;;
