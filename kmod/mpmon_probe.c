@@ -270,6 +270,16 @@ static noinline void mpmon_return_call(struct mpmon_call *c)
 	ev->pages_not_written = ev->count - ev->pages_written -
 				ev->pages_truncated - ev->pages_unknown;
 
+	/* What its migrate_pages() runs did, where they were all followed. */
+	ev->flags &= ~MPMON_EV_MIGRATION;
+	ev->pages_moved = 0;
+	ev->pages_failed = 0;
+	if (ev->mode == MPMON_MODE_MOVE && mpmon_migrate_probed() &&
+	    !c->migrate_inexact) {
+		ev->flags |= MPMON_EV_MIGRATION;
+		ev->pages_moved = min_t(u64, c->pages_moved, U32_MAX);
+		ev->pages_failed = min_t(u64, c->pages_failed, U32_MAX);
+	}
 	ev->flush_calls = 0;
 	ev->flush_pages = 0;
 	for (i = 0; ev->mode == MPMON_MODE_MOVE && i < MPMON_FLUSH_PROBES; i++) {

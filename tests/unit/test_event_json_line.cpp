@@ -4,10 +4,12 @@
 // byte for byte; and, read back, every field of thousands of random events
 // with hostile comms, odd flags and duplicate nodes, whatever the event
 // before left in the reused object.
+#include "clock.hpp"
 #include "decode.hpp"
 #include "event_json_line.hpp"
 #include "events_fixture.hpp"
 #include "format_event.hpp"
+#include "json_line.hpp"
 #include "replay.hpp"
 #include "text.hpp"
 
@@ -83,7 +85,14 @@ void expect_fields(const std::string& line, const mpmon_event& ev) {
     std::vector<std::string> got;
     for (const auto& [k, v] : j.items())
         got.push_back(k);
-    ASSERT_EQ(got, keys);
+    // "migration" last, only where the module followed the migrations.
+    auto want = keys;
+    if (ev.flags & MPMON_EV_MIGRATION) {
+        want.emplace_back("migration");
+        EXPECT_EQ(j["migration"]["moved"], ev.pages_moved);
+        EXPECT_EQ(j["migration"]["failed"], ev.pages_failed);
+    }
+    ASSERT_EQ(got, want);
     EXPECT_EQ(j["seq"], ev.seq);
     EXPECT_EQ(j["ts_ns"], ev.ts_ns);
     EXPECT_EQ(j["latency_ns"], ev.latency_ns);
@@ -373,4 +382,40 @@ TEST(EventJsonLine, EdgeCases) {
     lines.clear();
     lines.add(smaller);
     expect_fields(std::string(lines.text()), smaller);
+}
+
+// What the call's migrate_pages() runs did: a "migration" object where the
+// module followed them, none where it did not (absent, not 0), also when
+// one encoder takes events of both kinds in turn.
+TEST(EventJsonLine, MigrationOnlyWhereCounted) {
+    auto counted = move_event(7, "mover", 3, 1);
+    counted.ret = 1; // a run failed: no status written for it
+    counted.flags |= MPMON_EV_MIGRATION;
+    counted.pages_moved = 2;
+    counted.pages_failed = 1;
+    auto plain = move_event(7, "mover", 3, 1);
+
+    auto j = event_json(counted);
+    ASSERT_TRUE(j.contains("migration"));
+    EXPECT_EQ(j["migration"]["moved"], 2);
+    EXPECT_EQ(j["migration"]["failed"], 1);
+    EXPECT_FALSE(event_json(plain).contains("migration"));
+    auto back = event_from_json(nlohmann::json::parse(j.dump()));
+    EXPECT_TRUE(back.flags & MPMON_EV_MIGRATION);
+    EXPECT_EQ(back.pages_moved, 2u);
+    EXPECT_EQ(back.pages_failed, 1u);
+    EXPECT_FALSE(event_from_json(nlohmann::json::parse(event_json(plain).dump())).flags &
+                 MPMON_EV_MIGRATION);
+
+    EventJsonLines lines;
+    for (const auto* ev : {&plain, &counted, &counted, &plain, &counted})
+        lines.add(*ev);
+    std::string expected;
+    for (const auto* ev : {&plain, &counted, &counted, &plain, &counted})
+        expected += json_line(event_json(*ev));
+    EXPECT_EQ(lines.text(), expected);
+
+    auto text = event_line(counted, Clock::fixed(0));
+    EXPECT_NE(text.find(" moved:2 failed:1"), std::string::npos) << text;
+    EXPECT_EQ(event_line(plain, Clock::fixed(0)).find("moved:"), std::string::npos);
 }

@@ -967,8 +967,7 @@ static int test_abi(void)
 	r.event_size = sizeof(ev[0]);
 	xioctl(MPMON_IOC_READ_EVENTS, &r, "READ_EVENTS");
 	EXPECT_EQ("events", 1, r.count);
-	if (!all_zero(ev[0].__reserved, sizeof(ev[0].__reserved)) ||
-	    !all_zero(&ev[0].pages[1], sizeof(ev[0].pages) - 8) ||
+	if (!all_zero(&ev[0].pages[1], sizeof(ev[0].pages) - 8) ||
 	    !all_zero(&ev[0].node_pages[1], sizeof(ev[0].node_pages) - 8))
 		bad("event has non-zero bytes where nothing was recorded");
 	EXPECT_EQ("untouched 2nd event", 0xa5a5a5a5u, ev[1].size);
@@ -1652,7 +1651,8 @@ static int test_migration(void)
 		{ 12, 3, 1, 12 },	/* 12 held by a pipe: 13, 14 move */
 	};
 	uint64_t moved[2][2] = { { 0 } }, failed = 0, runs = 0;
-	int before[N], after[N], nodes[N], status[N], i, k, p[2];
+	int before[N], after[N], nodes[N], status[N], i, k, p[2], nev;
+	struct mpmon_event ev[8];
 	char *buf = map_pages(N);
 	struct mpmon_info info;
 	struct mpmon_stats g;
@@ -1672,6 +1672,7 @@ static int test_migration(void)
 	reset();
 	for (k = 0; k < (int)(sizeof(steps) / sizeof(steps[0])); k++) {
 		int first = steps[k].first, n = steps[k].n, need = 0;
+		unsigned int step_moved = 0, step_failed = 0;
 
 		p[0] = p[1] = -1;
 		if (steps[k].pinned >= 0) {
@@ -1694,12 +1695,30 @@ static int test_migration(void)
 			if (before[i] < 0 || before[i] > 1 || after[i] < 0 ||
 			    after[i] > 1)
 				die("a page on a node other than 0 and 1");
-			if (before[i] != after[i])
+			if (before[i] != after[i]) {
 				moved[before[i]][after[i]]++;
-			else if (before[i] != steps[k].target)
+				step_moved++;
+			} else if (before[i] != steps[k].target) {
 				failed++;
+				step_failed++;
+			}
 		}
 		runs += need;
+		/* The move's event, between the two queries' events. */
+		nev = read_events(ev, 8);
+		for (i = 0; i < nev && ev[i].mode != MPMON_MODE_MOVE; i++)
+			;
+		if (i == nev) {
+			bad("step %d: no event of the move", k);
+		} else {
+			EXPECT_EQ("event migration flag", MPMON_EV_MIGRATION,
+				  ev[i].flags & MPMON_EV_MIGRATION);
+			EXPECT_EQ("event pages_moved", step_moved,
+				  ev[i].pages_moved);
+			EXPECT_EQ("event pages_failed", step_failed,
+				  ev[i].pages_failed);
+			EXPECT_EQ("event ret", ret, ev[i].ret);
+		}
 		if (p[0] >= 0) {
 			close(p[0]);
 			close(p[1]);

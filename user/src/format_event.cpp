@@ -90,6 +90,8 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
         line += fmt::format(" truncated:{}", ev.pages_truncated);
     if (ev.pages_unknown)
         line += fmt::format(" unknown:{}", ev.pages_unknown);
+    if (ev.flags & MPMON_EV_MIGRATION)
+        line += fmt::format(" moved:{} failed:{}", ev.pages_moved, ev.pages_failed);
     for (const auto& [bit, name] : event_flag_names)
         if ((ev.flags & bit) && bit != MPMON_EV_TRUNCATED && bit != MPMON_EV_NODE_OVERFLOW)
             line += fmt::format(" [{}]", name);
@@ -190,7 +192,8 @@ std::string_view hex(std::uint64_t value, std::array<char, 24>& buf) {
 } // namespace
 
 void assign_event_json(nlohmann::ordered_json& j, const mpmon_event& ev) {
-    if (!j.is_object() || j.size() != member_keys.size()) {
+    // The members in key order, and "migration" after them where counted.
+    if (!j.is_object() || j.size() < member_keys.size() || j.size() > member_keys.size() + 1) {
         j = ordered_json::object();
         for (const char* key : member_keys)
             j[key] = nullptr;
@@ -259,6 +262,14 @@ void assign_event_json(nlohmann::ordered_json& j, const mpmon_event& ev) {
     for (const auto& [bit, name] : event_flag_names)
         if (ev.flags & bit)
             notes.emplace_back(name);
+    // Absent, not 0, where the module did not follow the call's migrations.
+    if (ev.flags & MPMON_EV_MIGRATION) {
+        auto& m = j["migration"];
+        m["moved"] = ev.pages_moved;
+        m["failed"] = ev.pages_failed;
+    } else if (members.size() > member_keys.size()) {
+        members.pop_back();
+    }
 }
 
 nlohmann::ordered_json event_json(const mpmon_event& ev) {
@@ -339,6 +350,12 @@ mpmon_event event_from_json(const nlohmann::json& j) {
     // Captures of modules before ABI 1.3 have no pages_unknown.
     if (j.contains("pages_unknown"))
         field("pages_unknown", ev.pages_unknown);
+    if (j.contains("migration")) {
+        const auto& m = json_member(j, "", "migration");
+        ev.pages_moved = json_field<std::uint32_t>(m, "migration", "moved");
+        ev.pages_failed = json_field<std::uint32_t>(m, "migration", "failed");
+        ev.flags |= MPMON_EV_MIGRATION;
+    }
     // Captures of ABI 1.0/1.1 modules have no flush fields.
     if (j.contains("flush_calls"))
         field("flush_calls", ev.flush_calls);

@@ -211,7 +211,8 @@ void swap_bytes(mpmon_event& ev) {
     swap(ev.flush_calls);
     swap(ev.flush_pages);
     swap(ev.pages_unknown);
-    swap(ev.__reserved);
+    swap(ev.pages_moved);
+    swap(ev.pages_failed);
 }
 
 } // namespace mpctl

@@ -101,6 +101,11 @@ enum mpmon_page_err {
  * pages_not_written.
  */
 #define MPMON_EV_INEXACT	(1U << 5)
+/*
+ * ABI 1.3: pages_moved and pages_failed say what the call's
+ * migrate_pages() runs did (mpmon_info.migrate_sources)
+ */
+#define MPMON_EV_MIGRATION	(1U << 6)
 
 /* ---- GET_VERSION ------------------------------------------------------ */
 struct mpmon_version {
@@ -313,7 +318,9 @@ struct mpmon_event {
 	__u64 flush_pages;
 	/* ABI 1.3 (reserved before): see MPMON_EV_INEXACT */
 	__u64 pages_unknown;
-	__u64 __reserved[1];
+	/* ABI 1.3 (reserved before): see MPMON_EV_MIGRATION; saturating */
+	__u32 pages_moved;	/* base pages placed on another node */
+	__u32 pages_failed;	/* base pages a run could not move */
 };
 
 #define MPMON_EVENT_SIZE_VER0	392
