@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // A Monitor that replays given data: recorded events (mpctl events --json
-// output) or synthetic ones.  Used by the unit tests and by anyone who wants
-// to look at a capture again.
+// output) or synthetic ones, for the unit tests, the fuzzers and the
+// micro-benchmarks (not part of mpctl).
 #pragma once
 
 #include "monitor.hpp"
