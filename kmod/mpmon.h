@@ -40,6 +40,8 @@ struct mpmon_migrate_batch {
 	bool exact;		/* every folio of the queue was walked */
 	long ret;
 	u64 ns;
+	u64 folios;		/* queued */
+	u64 busy;		/* pages left with references beyond mappings */
 	unsigned int nr_src;
 	struct {
 		int node;
@@ -82,11 +84,13 @@ void mpmon_inflight_add_status(unsigned long status, int start, int value,
 			       int nr);
 bool mpmon_inflight_current_moves(void);
 void mpmon_inflight_add_migrate(const struct mpmon_migrate_batch *b);
+void mpmon_inflight_add_thp(u64 moved, u64 split, u64 failed);
 
 /* mpmon_migrate.c */
 void mpmon_migrate_init(void);
 void mpmon_migrate_exit(void);
 bool mpmon_migrate_probed(void);
+u32 mpmon_migrate_sources(void);
 
 /* mpmon_stats.c */
 int mpmon_stats_init(void);

@@ -30,17 +30,25 @@ struct mpmon_call {
 	u64 flush_calls[MPMON_FLUSH_PROBES];
 	u64 flush_pages[MPMON_FLUSH_PROBES];
 	/* its migrate_pages() runs: moves only (mpmon_migrate.c) */
-	u64 migrate_batches;
-	u64 migrate_ns;
-	u64 pages_moved;
-	u64 pages_failed;
-	u64 migrate_inexact;
-	u64 moved_other;	/* from or to a node >= MPMON_MOVE_NODES */
-	u32 nr_moves;
 	struct {
-		s32 from, to;
-		u64 pages;
-	} moves[MPMON_MIGRATE_SRC];
+		u64 batches;
+		u64 ns;
+		u64 moved;
+		u64 failed;
+		u64 busy;	/* of failed: references beyond mappings */
+		u64 nomem;	/* of failed: the run ended in -ENOMEM */
+		u64 inexact;
+		u64 moved_other; /* from or to a node >= MPMON_MOVE_NODES */
+		u64 ok_folios;	/* queued in runs that returned 0 */
+		u64 thp_moved, thp_split, thp_failed;
+		u32 nr_moves;
+		struct {
+			s32 from, to;
+			u64 pages;
+		} moves[MPMON_MIGRATE_SRC];
+	} mig;
+	/* entries already on their target node; -1: not known */
+	s64 stayed;
 	/*
 	 * The handlers' arrays: here rather than on the stack, where an
 	 * array costs a stack canary and zero-initialisation on every call.
@@ -77,6 +85,7 @@ void mpmon_event_status(struct mpmon_call *c, long start, int value,
 			unsigned long nr);
 void mpmon_status_readback(struct mpmon_call *c);
 unsigned int mpmon_perr_class(int err);
+s64 mpmon_outcome_stayed(const struct mpmon_call *c, bool writes_seen);
 
 /* mpmon_stats.c */
 void mpmon_stats_account(const struct mpmon_call *c);

@@ -5,6 +5,7 @@
 #ifndef MPMON_COMPAT_H
 #define MPMON_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/ptrace.h>
 #include <linux/version.h>
 #include <linux/mpmon.h>
@@ -21,6 +22,22 @@ static inline unsigned long mpmon_kernel_arg(struct pt_regs *regs,
 	return regs->gpr[3 + n];
 #else
 	return regs_get_kernel_argument(regs, n);
+#endif
+}
+
+/*
+ * The mappings of a folio, or -1 where a large folio's cannot be counted
+ * from a module: folio_mapcount() was out of line and not exported
+ * before it was made inline (6.9; see Kbuild).
+ */
+static inline int mpmon_folio_mapcount(struct folio *folio)
+{
+#ifdef MPMON_FOLIO_MAPCOUNT_INLINE
+	return folio_mapcount(folio);
+#else
+	if (folio_test_large(folio))
+		return -1;
+	return atomic_read(&folio->_mapcount) + 1;
 #endif
 }
 

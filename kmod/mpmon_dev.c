@@ -168,8 +168,7 @@ static int mpmon_get_info(struct file *file, void __user *uarg,
 	info.arch = MPMON_ARCH;
 	info.big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
 	mpmon_mmu_info(&info);
-	if (mpmon_migrate_probed())
-		info.migrate_sources |= MPMON_MIGRATE_RUNS;
+	info.migrate_sources = mpmon_migrate_sources();
 	info.size = min_t(u32, usize, sizeof(info));
 	return mpmon_copy_out(uarg, usize, &info, sizeof(info));
 }

@@ -112,39 +112,59 @@ bool mpmon_inflight_current_moves(void)
 void mpmon_inflight_add_migrate(const struct mpmon_migrate_batch *b)
 {
 	struct mpmon_call *c = mpmon_current_call();
+	u64 left = 0;
 	unsigned int i, j;
 
 	if (!c || c->ev.mode != MPMON_MODE_MOVE)
 		return;
-	c->migrate_batches++;
-	c->migrate_ns += b->ns;
+	c->mig.batches++;
+	c->mig.ns += b->ns;
 	if (!b->exact) {
-		c->migrate_inexact++;
+		c->mig.inexact++;
 		return;
 	}
+	if (b->ret == 0)
+		c->mig.ok_folios += b->folios;
 	for (i = 0; i < b->nr_src; i++) {
 		u64 moved = b->src[i].pages - b->src[i].left;
 
-		c->pages_failed += b->src[i].left;
-		c->pages_moved += moved;
+		left += b->src[i].left;
+		c->mig.moved += moved;
 		if (!moved)
 			continue;
-		for (j = 0; j < c->nr_moves; j++)
-			if (c->moves[j].from == b->src[i].node &&
-			    c->moves[j].to == b->target)
+		for (j = 0; j < c->mig.nr_moves; j++)
+			if (c->mig.moves[j].from == b->src[i].node &&
+			    c->mig.moves[j].to == b->target)
 				break;
-		if (j == ARRAY_SIZE(c->moves)) {
-			c->moved_other += moved;
+		if (j == ARRAY_SIZE(c->mig.moves)) {
+			c->mig.moved_other += moved;
 			continue;
 		}
-		if (j == c->nr_moves) {
-			c->moves[j].from = b->src[i].node;
-			c->moves[j].to = b->target;
-			c->moves[j].pages = 0;
-			c->nr_moves++;
+		if (j == c->mig.nr_moves) {
+			c->mig.moves[j].from = b->src[i].node;
+			c->mig.moves[j].to = b->target;
+			c->mig.moves[j].pages = 0;
+			c->mig.nr_moves++;
 		}
-		c->moves[j].pages += moved;
+		c->mig.moves[j].pages += moved;
 	}
+	c->mig.failed += left;
+	if (b->ret == -ENOMEM)
+		c->mig.nomem += left;
+	else
+		c->mig.busy += b->busy;
+}
+
+/* What the migrate:mm_migrate_pages tracepoint said of a run's THPs. */
+void mpmon_inflight_add_thp(u64 moved, u64 split, u64 failed)
+{
+	struct mpmon_call *c = mpmon_current_call();
+
+	if (!c || c->ev.mode != MPMON_MODE_MOVE)
+		return;
+	c->mig.thp_moved += moved;
+	c->mig.thp_split += split;
+	c->mig.thp_failed += failed;
 }
 
 /* A slot for every instance of both kretprobes. */

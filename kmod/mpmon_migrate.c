@@ -19,7 +19,11 @@
 #include <linux/migrate_mode.h>
 #include <linux/mm.h>
 #include <linux/sched/clock.h>
+#include <linux/tracepoint.h>
 #include <linux/uaccess.h>
+#ifdef CONFIG_TRACEPOINTS
+#include <trace/events/migrate.h>
+#endif
 
 #include "mpmon.h"
 #include "mpmon_compat.h"
@@ -35,8 +39,34 @@ static struct kretprobe mpmon_migrate_rp;
 static bool mpmon_migrate_active;
 
 /*
- * Add the folios of @from to @b's source nodes (@sign +1) or take them
- * away (-1).  At most @limit folios: beyond, the run is inexact.
+ * Whether a folio migrate_pages() gave up on still has references beyond
+ * those its mappings, its page or swap cache and its isolation account
+ * for: the kernel's reason to give up after its retries (pinned, under
+ * I/O, held by get_user_pages()).  A large folio's mappings are counted
+ * only where the kernel can do so inline (mpmon_folio_mapcount()).
+ */
+static bool mpmon_folio_busy(struct folio *folio)
+{
+	int maps = mpmon_folio_mapcount(folio);
+	long refs;
+
+	if (folio_maybe_dma_pinned(folio))
+		return true;
+	if (maps < 0)
+		return false;
+	refs = 1 + maps;
+	if (folio_test_anon(folio) ? folio_test_swapcache(folio) :
+				     !!folio->mapping)
+		refs += folio_nr_pages(folio);
+	if (folio_test_private(folio))
+		refs++;
+	return folio_ref_count(folio) > refs;
+}
+
+/*
+ * Add the folios of @from to @b's source nodes (@sign +1) or, at return,
+ * count them as left there (-1).  At most @limit folios: beyond, the run
+ * is inexact.
  */
 static bool mpmon_migrate_walk(struct mpmon_migrate_batch *b,
 			       struct list_head *from, int sign,
@@ -61,10 +91,14 @@ static bool mpmon_migrate_walk(struct mpmon_migrate_batch *b,
 			b->src[i].pages = 0;
 			b->nr_src++;
 		}
-		if (sign > 0)
+		if (sign > 0) {
 			b->src[i].pages += pages;
-		else
+			b->folios++;
+		} else {
 			b->src[i].left += pages;
+			if (mpmon_folio_busy(folio))
+				b->busy += pages;
+		}
 	}
 	return true;
 }
@@ -103,13 +137,81 @@ static int mpmon_migrate_return(struct kretprobe_instance *ri,
 	u64 t1 = local_clock();
 
 	r->b.ns = t1 > r->t0 ? t1 - r->t0 : 0;
-	r->b.ret = (long)regs_return_value(regs);
+	r->b.ret = (int)regs_return_value(regs);	/* an int */
 	if (r->b.exact)
 		r->b.exact = mpmon_migrate_walk(&r->b, r->from, -1,
 						mpmon_max_status);
 	mpmon_inflight_add_migrate(&r->b);
 	return 0;
 }
+
+#ifdef CONFIG_TRACEPOINTS
+/*
+ * migrate:mm_migrate_pages ends every migrate_pages() run with its counts,
+ * the THPs' among them.  Only runs of a move mpmon follows are counted;
+ * THPs split are also in thp_failed.
+ */
+static void mpmon_migrate_tp(void *data, unsigned long succeeded,
+			     unsigned long failed, unsigned long thp_succeeded,
+			     unsigned long thp_failed, unsigned long thp_split,
+#ifdef MPMON_TP_LARGE_FOLIO_SPLIT	/* 6.7 on; see Kbuild */
+			     unsigned long large_folio_split,
+#endif
+			     enum migrate_mode mode, int reason)
+{
+	if (reason != MR_SYSCALL)
+		return;
+	mpmon_inflight_add_thp(thp_succeeded, thp_split,
+			       thp_failed > thp_split ? thp_failed - thp_split : 0);
+}
+
+static struct tracepoint *mpmon_migrate_tp_point;
+
+static void mpmon_migrate_tp_find(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "mm_migrate_pages"))
+		*(struct tracepoint **)priv = tp;
+}
+
+static void mpmon_migrate_tp_init(void)
+{
+	struct tracepoint *tp = NULL;
+	int ret;
+
+	check_trace_callback_type_mm_migrate_pages(mpmon_migrate_tp);
+	for_each_kernel_tracepoint(mpmon_migrate_tp_find, &tp);
+	if (!tp) {
+		pr_info("no migrate:mm_migrate_pages tracepoint: THPs are not counted\n");
+		return;
+	}
+	ret = tracepoint_probe_register(tp, (void *)mpmon_migrate_tp, NULL);
+	if (ret) {
+		pr_info("migrate:mm_migrate_pages not attached (error %d): THPs are not counted\n",
+			ret);
+		return;
+	}
+	mpmon_migrate_tp_point = tp;
+}
+
+static void mpmon_migrate_tp_exit(void)
+{
+	if (!mpmon_migrate_tp_point)
+		return;
+	tracepoint_probe_unregister(mpmon_migrate_tp_point,
+				    (void *)mpmon_migrate_tp, NULL);
+	tracepoint_synchronize_unregister();
+	mpmon_migrate_tp_point = NULL;
+}
+
+static bool mpmon_migrate_tp_active(void)
+{
+	return mpmon_migrate_tp_point;
+}
+#else
+static void mpmon_migrate_tp_init(void) { }
+static void mpmon_migrate_tp_exit(void) { }
+static bool mpmon_migrate_tp_active(void) { return false; }
+#endif
 
 void mpmon_migrate_init(void)
 {
@@ -129,14 +231,17 @@ void mpmon_migrate_init(void)
 		return;
 	}
 	mpmon_migrate_active = true;
+	mpmon_migrate_tp_init();
 }
 
 /*
  * After mpmon_probe_quiesce(): an instance lives only inside a move_pages
- * call mpmon follows, and returns before it, so none is in flight.
+ * call mpmon follows, and returns before it, so none is in flight.  The
+ * tracepoint's probes have all returned once it is unregistered.
  */
 void mpmon_migrate_exit(void)
 {
+	mpmon_migrate_tp_exit();
 	if (mpmon_migrate_active)
 		unregister_kretprobe(&mpmon_migrate_rp);
 	mpmon_migrate_active = false;
@@ -145,4 +250,17 @@ void mpmon_migrate_exit(void)
 bool mpmon_migrate_probed(void)
 {
 	return mpmon_migrate_active;
+}
+
+/* What mpmon_stats' migration counters come from: MPMON_MIGRATE_*. */
+u32 mpmon_migrate_sources(void)
+{
+	u32 sources = 0;
+
+	if (mpmon_migrate_active)
+		sources |= MPMON_MIGRATE_RUNS | MPMON_MIGRATE_STAYED |
+			   MPMON_MIGRATE_REASONS;
+	if (mpmon_migrate_tp_active())
+		sources |= MPMON_MIGRATE_THP;
+	return sources;
 }

@@ -94,3 +94,27 @@ void mpmon_status_readback(struct mpmon_call *c)
 		ev->flags |= MPMON_EV_TRUNCATED;
 	}
 }
+
+/*
+ * Entries whose page was already on its target node.  The kernel writes
+ * a node into such an entry at once, and into the entries of a run that
+ * returned 0 in one write after it (one entry per folio queued): so the
+ * entries written with a node, less the folios of such runs, stayed.
+ * Known only where every write was seen (@writes_seen: through the
+ * store_status() probe, or read back after a call that returned 0) and
+ * every run was followed; else -1.
+ */
+s64 mpmon_outcome_stayed(const struct mpmon_call *c, bool writes_seen)
+{
+	const struct mpmon_event *ev = &c->ev;
+	u64 placed = ev->pages_written;
+	unsigned int i;
+
+	if (!writes_seen || c->mig.inexact ||
+	    (ev->flags & (MPMON_EV_TRUNCATED | MPMON_EV_STATUS_FAULT |
+			  MPMON_EV_INEXACT)))
+		return -1;
+	for (i = 0; i < MPMON_PERR_NR; i++)
+		placed -= ev->page_err[i];
+	return placed > c->mig.ok_folios ? placed - c->mig.ok_folios : 0;
+}

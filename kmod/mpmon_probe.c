@@ -184,13 +184,7 @@ static noinline void mpmon_entry_call(struct mpmon_call *c, bool compat)
 	if (ev->mode == MPMON_MODE_MOVE) {
 		memset(c->flush_calls, 0, sizeof(c->flush_calls));
 		memset(c->flush_pages, 0, sizeof(c->flush_pages));
-		c->migrate_batches = 0;
-		c->migrate_ns = 0;
-		c->pages_moved = 0;
-		c->pages_failed = 0;
-		c->migrate_inexact = 0;
-		c->moved_other = 0;
-		c->nr_moves = 0;
+		memset(&c->mig, 0, sizeof(c->mig));
 		mpmon_inflight_add(c);
 	}
 }
@@ -243,7 +237,7 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static noinline void mpmon_return_call(struct mpmon_call *c)
 {
 	struct mpmon_event *ev = &c->ev;
-	bool readback, stored = false;
+	bool readback, seen, stored = false;
 	unsigned long flags;
 	unsigned int i;
 
@@ -274,11 +268,15 @@ static noinline void mpmon_return_call(struct mpmon_call *c)
 	ev->flags &= ~MPMON_EV_MIGRATION;
 	ev->pages_moved = 0;
 	ev->pages_failed = 0;
+	c->stayed = -1;
 	if (ev->mode == MPMON_MODE_MOVE && mpmon_migrate_probed() &&
-	    !c->migrate_inexact) {
+	    !c->mig.inexact) {
 		ev->flags |= MPMON_EV_MIGRATION;
-		ev->pages_moved = min_t(u64, c->pages_moved, U32_MAX);
-		ev->pages_failed = min_t(u64, c->pages_failed, U32_MAX);
+		ev->pages_moved = min_t(u64, c->mig.moved, U32_MAX);
+		ev->pages_failed = min_t(u64, c->mig.failed, U32_MAX);
+		/* every status write seen, or read back after a 0 */
+		seen = mpmon_store_active || ev->ret == 0;
+		c->stayed = mpmon_outcome_stayed(c, seen);
 	}
 	ev->flush_calls = 0;
 	ev->flush_pages = 0;

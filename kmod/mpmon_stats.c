@@ -180,19 +180,27 @@ static void mpmon_migrate_account(struct mpmon_stats *s,
 {
 	unsigned int i;
 
-	s->migrate_batches += c->migrate_batches;
-	s->migrate_ns += c->migrate_ns;
-	s->pages_moved += c->pages_moved;
-	s->pages_failed += c->pages_failed;
-	s->migrate_inexact += c->migrate_inexact;
-	s->moved_other += c->moved_other;
-	for (i = 0; i < c->nr_moves; i++) {
-		u32 from = c->moves[i].from, to = c->moves[i].to;
+	s->migrate_batches += c->mig.batches;
+	s->migrate_ns += c->mig.ns;
+	s->pages_moved += c->mig.moved;
+	s->pages_failed += c->mig.failed;
+	s->failed_busy += c->mig.busy;
+	s->failed_nomem += c->mig.nomem;
+	s->failed_other += c->mig.failed - c->mig.busy - c->mig.nomem;
+	s->migrate_inexact += c->mig.inexact;
+	s->moved_other += c->mig.moved_other;
+	s->thp_moved += c->mig.thp_moved;
+	s->thp_split += c->mig.thp_split;
+	s->thp_failed += c->mig.thp_failed;
+	if (c->stayed > 0)
+		s->pages_stayed += c->stayed;
+	for (i = 0; i < c->mig.nr_moves; i++) {
+		u32 from = c->mig.moves[i].from, to = c->mig.moves[i].to;
 
 		if (from < MPMON_MOVE_NODES && to < MPMON_MOVE_NODES)
-			s->moved[from][to] += c->moves[i].pages;
+			s->moved[from][to] += c->mig.moves[i].pages;
 		else
-			s->moved_other += c->moves[i].pages;
+			s->moved_other += c->mig.moves[i].pages;
 	}
 }
 

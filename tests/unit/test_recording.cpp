@@ -158,9 +158,12 @@ TEST(InfoJson, Abi13FieldsRoundTrip) {
     info.wakeup_ms = 250;
     info.events_mode = MPMON_EVENTS_AUTO;
     info.readers = 2;
+    info.migrate_sources =
+        MPMON_MIGRATE_RUNS | MPMON_MIGRATE_STAYED | MPMON_MIGRATE_REASONS | MPMON_MIGRATE_THP;
     for (const char* probe : {"store_status", ""}) {
         std::strcpy(info.status_probe, probe);
         auto back = info_from_json(nlohmann::json::parse(info_json(info, mpmon_filter{}).dump()));
+        EXPECT_EQ(back.migrate_sources, info.migrate_sources);
         EXPECT_EQ(back.ring_bytes, info.ring_bytes);
         EXPECT_EQ(back.wakeup_events, 64u);
         EXPECT_EQ(back.wakeup_ms, 250u);

@@ -322,6 +322,55 @@ TEST(StatsMigration, CountedWhereTheModuleFollowsMigratePages) {
     EXPECT_NE(prom.find("mpmon_migrate_failed_pages_total 2\n"), std::string::npos) << prom;
 }
 
+// Stats version 3: stayed pages, failures by reason and THPs, each shown
+// where the module names its source.
+TEST(StatsMigration, StayedReasonsAndThpWhereTheirSourcesAre) {
+    auto s = with_migrations();
+    s.pages_stayed = 5;
+    s.failed_busy = 2;
+    s.thp_moved = 1;
+    s.thp_split = 3;
+    s.thp_failed = 4;
+    auto info = migrating_info();
+    info.migrate_sources |= MPMON_MIGRATE_STAYED | MPMON_MIGRATE_REASONS | MPMON_MIGRATE_THP;
+    auto v = make_view(s, info);
+    auto j = stats_json(v);
+    const auto& m = j["migration"];
+    EXPECT_EQ(m["pages"]["moved"], 64);
+    EXPECT_EQ(m["pages"]["stayed"], 5);
+    EXPECT_EQ(m["pages"]["failed"], 2);
+    EXPECT_EQ(m["failed_by_reason"]["busy"], 2);
+    EXPECT_EQ(m["failed_by_reason"]["nomem"], 0);
+    EXPECT_EQ(m["failed_by_reason"]["other"], 0);
+    EXPECT_EQ(m["thp"]["moved"], 1);
+    EXPECT_EQ(m["thp"]["split"], 3);
+    EXPECT_EQ(m["thp"]["failed"], 4);
+
+    std::ostringstream out;
+    print_stats(out, v);
+    EXPECT_NE(out.str().find("migration    batches 3   moved 64   stayed 5   failed 2"),
+              std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("failed       busy 2   nomem 0   other 0"), std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("thp          moved 1   split 3   failed 4"), std::string::npos)
+        << out.str();
+
+    auto prom = prometheus_text(s, v, info);
+    EXPECT_NE(prom.find("mpmon_migrate_failed_pages_total{reason=\"busy\"} 2\n"), std::string::npos)
+        << prom;
+    EXPECT_EQ(prom.find("mpmon_migrate_failed_pages_total 2\n"), std::string::npos) << prom;
+    EXPECT_NE(prom.find("mpmon_migrate_stayed_pages_total 5\n"), std::string::npos) << prom;
+    EXPECT_NE(prom.find("mpmon_migrate_thp_total{outcome=\"split\"} 3\n"), std::string::npos)
+        << prom;
+
+    // Only THPs missing (a kernel without tracepoints): thp absent alone.
+    info.migrate_sources &= ~MPMON_MIGRATE_THP;
+    auto j2 = stats_json(make_view(s, info));
+    EXPECT_FALSE(j2["migration"].contains("thp"));
+    EXPECT_TRUE(j2["migration"].contains("failed_by_reason"));
+}
+
 // A module that does not follow migrate_pages() (older, or the probe could
 // not be placed): no migration block at all, though its counters read 0.
 TEST(StatsMigration, AbsentWithoutTheSource) {

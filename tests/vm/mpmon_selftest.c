@@ -1650,7 +1650,7 @@ static int test_migration(void)
 		{ 0, 2, 0, -1 },	/* 0, 1 back to node 0 */
 		{ 12, 3, 1, 12 },	/* 12 held by a pipe: 13, 14 move */
 	};
-	uint64_t moved[2][2] = { { 0 } }, failed = 0, runs = 0;
+	uint64_t moved[2][2] = { { 0 } }, failed = 0, runs = 0, stayed = 0;
 	int before[N], after[N], nodes[N], status[N], i, k, p[2], nev;
 	struct mpmon_event ev[8];
 	char *buf = map_pages(N);
@@ -1695,6 +1695,14 @@ static int test_migration(void)
 			if (before[i] < 0 || before[i] > 1 || after[i] < 0 ||
 			    after[i] > 1)
 				die("a page on a node other than 0 and 1");
+			/*
+			 * Stayed is known where every status write was seen:
+			 * by the store_status() probe, or read back after 0.
+			 */
+			if (before[i] == steps[k].target &&
+			    (ret == 0 || info.status_source ==
+					 MPMON_STATUS_STORE_PROBE))
+				stayed++;
 			if (before[i] != after[i]) {
 				moved[before[i]][after[i]]++;
 				step_moved++;
@@ -1731,6 +1739,16 @@ static int test_migration(void)
 	EXPECT_EQ("moved[1][1]", 0, g.moved[1][1]);
 	EXPECT_EQ("pages_moved", moved[0][1] + moved[1][0], g.pages_moved);
 	EXPECT_EQ("pages_failed", failed, g.pages_failed);
+	EXPECT_EQ("pages_stayed", stayed, g.pages_stayed);
+	/* The only pages that failed were held by a pipe. */
+	EXPECT_EQ("failed_busy", failed, g.failed_busy);
+	EXPECT_EQ("failed_nomem", 0, g.failed_nomem);
+	EXPECT_EQ("failed_other", 0, g.failed_other);
+	EXPECT_EQ("migrate_sources", MPMON_MIGRATE_RUNS | MPMON_MIGRATE_STAYED |
+		  MPMON_MIGRATE_REASONS,
+		  info.migrate_sources & (MPMON_MIGRATE_RUNS |
+					  MPMON_MIGRATE_STAYED |
+					  MPMON_MIGRATE_REASONS));
 	EXPECT_EQ("moved_other", 0, g.moved_other);
 	EXPECT_EQ("migrate_inexact", 0, g.migrate_inexact);
 	if (g.migrate_batches < runs)
@@ -1739,13 +1757,208 @@ static int test_migration(void)
 		    (unsigned long long)runs);
 	if (!g.migrate_ns)
 		bad("no time counted in migrate_pages()");
-	printf("NOTE migration: moved 0>1 %llu, 1>0 %llu, failed %llu, %llu runs in %llu us\n",
+	printf("NOTE migration: moved 0>1 %llu, 1>0 %llu, stayed %llu, failed %llu (busy %llu), %llu runs in %llu us\n",
 	       (unsigned long long)g.moved[0][1],
 	       (unsigned long long)g.moved[1][0],
+	       (unsigned long long)g.pages_stayed,
 	       (unsigned long long)g.pages_failed,
+	       (unsigned long long)g.failed_busy,
 	       (unsigned long long)g.migrate_batches,
 	       (unsigned long long)g.migrate_ns / 1000);
 	munmap(buf, N * psize);
+	return 1;
+}
+
+/* A number from a sysfs file or a "Key: N kB" line of a proc file. */
+static long long read_number(const char *path, const char *key)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!key) {
+			v = atoll(line);
+			break;
+		}
+		if (!strncmp(line, key, strlen(key))) {
+			v = atoll(line + strlen(key));
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * A transparent huge page moved by one entry: counted in huge pages by the
+ * migrate:mm_migrate_pages tracepoint, and in base pages by the runs.  The
+ * truth: AnonHugePages before and after, and where each base page is.
+ */
+/* A transparent huge page at @hsize alignment in a fresh mapping, or NULL. */
+static char *make_thp(long long hsize, char **map)
+{
+	long long huge;
+	char *thp;
+
+	*map = mmap(NULL, 2 * hsize, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*map == MAP_FAILED)
+		die("mmap");
+	thp = (char *)(((uintptr_t)*map + hsize - 1) & ~(uintptr_t)(hsize - 1));
+	madvise(thp, hsize, MADV_HUGEPAGE);
+	memset(thp, 1, hsize);
+	huge = read_number("/proc/self/smaps_rollup", "AnonHugePages:");
+	if (huge * 1024 < hsize) {
+		munmap(*map, 2 * hsize);
+		return NULL;
+	}
+	return thp;
+}
+
+#define KPF_THP 22
+
+/*
+ * Whether the page mapped at @addr is part of a transparent huge page,
+ * from its page frame's flags (pagemap, kpageflags: root only); -1 if the
+ * kernel does not say.
+ */
+static int page_in_thp(const void *addr)
+{
+	uint64_t entry, flags;
+	int fd, ret = -1;
+
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &entry, 8, (uintptr_t)addr / psize * 8) == 8 &&
+	    (entry >> 63) && (entry & ((1ULL << 55) - 1)))
+		ret = 0;
+	close(fd);
+	if (ret)
+		return -1;
+	fd = open("/proc/kpageflags", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &flags, 8, (entry & ((1ULL << 55) - 1)) * 8) != 8)
+		ret = -1;
+	else
+		ret = (flags >> KPF_THP) & 1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Move the first @n base pages of the huge page at @thp to the other node
+ * and check mpmon's huge-page counts against what became of it: still a
+ * huge page, all on the target (moved), or no longer one (split), or
+ * neither (failed).  @whole: the huge page is fully mapped.
+ */
+static void move_thp(char *thp, long n, long folio_pages, int whole)
+{
+	int status, target, *where_now, i, on_target = 0, in_thp = 0, known = 1;
+	uint64_t want_moved = 0, want_split = 0, want_failed = 0;
+	struct mpmon_stats g;
+	void **sub;
+
+	sub = calloc(n, sizeof(*sub));
+	where_now = calloc(n, sizeof(*where_now));
+	if (!sub || !where_now)
+		die("calloc");
+	for (i = 0; i < n; i++)
+		sub[i] = thp + i * psize;
+	if (mp(0, 1, sub, NULL, &status, 0) != 0 || status < 0)
+		die("query the huge page's node");
+	target = !status;
+	reset();
+	if (mp(0, 1, sub, &target, &status, MPOL_MF_MOVE) < 0)
+		die("move the huge page");
+	where(sub, n, where_now);
+	for (i = 0; i < n; i++) {
+		int t = page_in_thp(sub[i]);
+
+		on_target += where_now[i] == target;
+		in_thp += t == 1;
+		known &= t >= 0;
+	}
+	if (!known)
+		die("read /proc/kpageflags");
+	if (in_thp == n && on_target == n)
+		want_moved = 1;
+	else if (in_thp == 0)
+		want_split = 1;
+	else
+		want_failed = 1;
+	get_stats(&g);
+	EXPECT_EQ("thp_moved", want_moved, g.thp_moved);
+	EXPECT_EQ("thp_split", want_split, g.thp_split);
+	EXPECT_EQ("thp_failed", want_failed, g.thp_failed);
+	if (whole) {
+		EXPECT_EQ("pages_moved (base pages)", on_target, g.pages_moved);
+	} else {
+		/*
+		 * The unmapped part of a huge page moves with it, or is
+		 * freed by its split: the kernel counts both as migrated.
+		 */
+		if (g.pages_moved < (uint64_t)on_target ||
+		    g.pages_moved > (uint64_t)folio_pages)
+			bad("pages_moved: %llu, not between the %d mapped pages moved and the huge page's %ld",
+			    (unsigned long long)g.pages_moved, on_target,
+			    folio_pages);
+	}
+	printf("NOTE thp: %s huge page: moved %llu, split %llu, failed %llu; %d of %ld mapped base pages on node %d, %d in a huge page\n",
+	       whole ? "whole" : "half-unmapped",
+	       (unsigned long long)g.thp_moved,
+	       (unsigned long long)g.thp_split,
+	       (unsigned long long)g.thp_failed, on_target, n, target, in_thp);
+	free(sub);
+	free(where_now);
+}
+
+/*
+ * Transparent huge pages: one fully mapped, and one with half of it
+ * unmapped, which kernels since 6.4 split before migrating it (6.1 moves
+ * it whole).  The truth is the page frames' flags after the move.
+ */
+static int test_thp(void)
+{
+	long long hsize = read_number("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+				      NULL);
+	struct mpmon_info info;
+	char *map, *thp;
+	long n;
+
+	get_info(&info);
+	if (!(info.migrate_sources & MPMON_MIGRATE_THP)) {
+		printf("SKIP thp: no migrate:mm_migrate_pages tracepoint (migrate_sources %#x)\n",
+		       info.migrate_sources);
+		return -1;
+	}
+	if (hsize <= 0) {
+		printf("SKIP thp: the kernel makes no transparent huge pages\n");
+		return -1;
+	}
+	thp = make_thp(hsize, &map);
+	if (!thp) {
+		printf("SKIP thp: no huge page made\n");
+		return -1;
+	}
+	n = hsize / psize;
+	if (page_in_thp(thp) != 1)
+		die("a huge page by smaps that kpageflags does not show");
+	move_thp(thp, n, n, 1);
+	munmap(map, 2 * hsize);
+
+	thp = make_thp(hsize, &map);
+	if (!thp) {
+		printf("SKIP thp: no second huge page made\n");
+		return -1;
+	}
+	munmap(thp + hsize / 2, hsize / 2);
+	move_thp(thp, n / 2, n, 0);
+	munmap(map, 2 * hsize);
 	return 1;
 }
 
@@ -2094,6 +2307,7 @@ static const struct {
 	{ "events_auto", test_events_auto, 1 },
 	{ "query_counters_only", test_query_counters_only, 1 },
 	{ "migration", test_migration, 1 },
+	{ "thp", test_thp, 1 },
 	{ "migration_off", test_migration_off, 0 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };

@@ -5,9 +5,12 @@
 #include "json_field.hpp"
 #include "text.hpp"
 
+#include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -98,12 +101,27 @@ std::string move_outcome_text(const mpmon_info& i) {
     return fmt::format("from a probe on {}", probe);
 }
 
-// The sources of the migration counters, by name: none for a module that
-// does not count migrations (the field was reserved, 0, before).
+struct MigrateSource {
+    std::uint32_t bit;
+    std::string_view name;
+};
+
+// The sources of the migration counters (mpmon_info.migrate_sources), by
+// the name info prints and its JSON holds.
+constexpr std::array<MigrateSource, 4> migrate_sources{{
+    {MPMON_MIGRATE_RUNS, "migrate_pages"},
+    {MPMON_MIGRATE_STAYED, "stayed"},
+    {MPMON_MIGRATE_REASONS, "failure_reasons"},
+    {MPMON_MIGRATE_THP, "mm_migrate_pages"},
+}};
+
+// None for a module that does not count migrations (the field was
+// reserved, 0, before).
 std::vector<std::string> migrate_source_names(const mpmon_info& i) {
     std::vector<std::string> names;
-    if (i.migrate_sources & MPMON_MIGRATE_RUNS)
-        names.emplace_back("migrate_pages");
+    for (const auto& [bit, name] : migrate_sources)
+        if (i.migrate_sources & bit)
+            names.emplace_back(name);
     return names;
 }
 
@@ -316,9 +334,10 @@ mpmon_info info_from_json(const nlohmann::json& j) {
                               "expected an array, found " + json_excerpt(sources));
         for (const auto& source : sources) {
             auto name = json_as<std::string>(source, "info.migrate_sources");
-            if (name != "migrate_pages")
+            auto it = std::ranges::find(migrate_sources, name, &MigrateSource::name);
+            if (it == std::ranges::end(migrate_sources))
                 throw field_error("info.migrate_sources", "unknown source '" + name + "'");
-            i.migrate_sources |= MPMON_MIGRATE_RUNS;
+            i.migrate_sources |= it->bit;
         }
     }
     field("event_size", i.event_size);

@@ -181,8 +181,29 @@ std::string prometheus_text(const mpmon_stats& s, const StatsView& v, const mpmo
                   m.batches);
         e.family("mpmon_migrate_seconds_total", "counter", "Time spent in those runs.");
         e.sample_text("mpmon_migrate_seconds_total", {}, seconds(m.migrate_ns));
-        e.counter("mpmon_migrate_failed_pages_total",
-                  "Base pages those runs tried and could not migrate.", m.failed);
+        if (m.failed_by_reason) {
+            e.family("mpmon_migrate_failed_pages_total", "counter",
+                     "Base pages those runs tried and could not migrate, by reason.");
+            e.sample("mpmon_migrate_failed_pages_total", {{"reason", "busy"}},
+                     m.failed_by_reason->busy);
+            e.sample("mpmon_migrate_failed_pages_total", {{"reason", "nomem"}},
+                     m.failed_by_reason->nomem);
+            e.sample("mpmon_migrate_failed_pages_total", {{"reason", "other"}},
+                     m.failed_by_reason->other);
+        } else {
+            e.counter("mpmon_migrate_failed_pages_total",
+                      "Base pages those runs tried and could not migrate.", m.failed);
+        }
+        if (m.stayed)
+            e.counter("mpmon_migrate_stayed_pages_total",
+                      "Pages move_pages found already on their target node.", *m.stayed);
+        if (m.thp) {
+            e.family("mpmon_migrate_thp_total", "counter",
+                     "Transparent huge pages in those runs, by outcome.");
+            e.sample("mpmon_migrate_thp_total", {{"outcome", "moved"}}, m.thp->moved);
+            e.sample("mpmon_migrate_thp_total", {{"outcome", "split"}}, m.thp->split);
+            e.sample("mpmon_migrate_thp_total", {{"outcome", "failed"}}, m.thp->failed);
+        }
         e.family("mpmon_migrate_moved_pages_total", "counter",
                  "Base pages moved by move_pages calls, by source and target node.");
         for (const auto& [key, n] : m.moved_by_nodes) {

@@ -80,8 +80,11 @@ nlohmann::ordered_json counts_json(const Counts& pairs) {
 }
 
 void print_migration(std::ostream& out, const MigrationView& m) {
-    print_pairs(out, "migration",
-                {{"batches", m.batches}, {"moved", m.moved}, {"failed", m.failed}});
+    Counts pages{{"batches", m.batches}, {"moved", m.moved}};
+    if (m.stayed)
+        pages.emplace_back("stayed", *m.stayed);
+    pages.emplace_back("failed", m.failed);
+    print_pairs(out, "migration", pages);
     if (m.batches)
         out << fmt::format("{:<{}}time {}  avg {} per batch\n", "", label_width,
                            duration(m.migrate_ns), duration(m.migrate_ns / m.batches));
@@ -90,6 +93,14 @@ void print_migration(std::ostream& out, const MigrationView& m) {
         nodes.emplace_back("other", m.moved_other);
     if (!nodes.empty())
         print_pairs(out, "moved", nodes);
+    if (m.failed_by_reason && m.failed)
+        print_pairs(out, "failed",
+                    {{"busy", m.failed_by_reason->busy},
+                     {"nomem", m.failed_by_reason->nomem},
+                     {"other", m.failed_by_reason->other}});
+    if (m.thp)
+        print_pairs(out, "thp",
+                    {{"moved", m.thp->moved}, {"split", m.thp->split}, {"failed", m.thp->failed}});
     if (m.inexact)
         print_pairs(out, "inexact", {{"batches", m.inexact}});
 }
@@ -100,9 +111,18 @@ nlohmann::ordered_json migration_json(const MigrationView& m) {
     nlohmann::ordered_json j;
     j["batches"] = m.batches;
     j["migrate_ns"] = m.migrate_ns;
-    j["pages"] = {{"moved", m.moved}, {"failed", m.failed}};
+    j["pages"]["moved"] = m.moved;
+    if (m.stayed)
+        j["pages"]["stayed"] = *m.stayed;
+    j["pages"]["failed"] = m.failed;
     j["moved_by_nodes"] = counts_json(m.moved_by_nodes);
     j["moved_other_nodes"] = m.moved_other;
+    if (m.failed_by_reason)
+        j["failed_by_reason"] = {{"busy", m.failed_by_reason->busy},
+                                 {"nomem", m.failed_by_reason->nomem},
+                                 {"other", m.failed_by_reason->other}};
+    if (m.thp)
+        j["thp"] = {{"moved", m.thp->moved}, {"split", m.thp->split}, {"failed", m.thp->failed}};
     j["inexact_batches"] = m.inexact;
     return j;
 }

@@ -14,7 +14,7 @@ namespace mpctl {
 static_assert(sizeof(mpmon_event) == 392, "swap_bytes(mpmon_event&) must learn the new fields");
 static_assert(sizeof(mpmon_info) == MPMON_INFO_SIZE_VER1,
               "swap_bytes(mpmon_info&) must learn the new fields");
-static_assert(sizeof(mpmon_stats) == MPMON_STATS_SIZE_VER2,
+static_assert(sizeof(mpmon_stats) == MPMON_STATS_SIZE_VER3,
               "swap_bytes(mpmon_stats&) must learn the new fields");
 static_assert(sizeof(mpmon_filter) == MPMON_FILTER_SIZE_VER0,
               "swap_bytes(mpmon_filter&) must learn the new fields");
@@ -174,6 +174,14 @@ void swap_bytes(mpmon_stats& s) {
     swap(s.moved_other);
     swap(s.__reserved3);
     swap(s.moved);
+    swap(s.pages_stayed);
+    swap(s.failed_busy);
+    swap(s.failed_nomem);
+    swap(s.failed_other);
+    swap(s.thp_moved);
+    swap(s.thp_split);
+    swap(s.thp_failed);
+    swap(s.__reserved4);
 }
 
 void swap_bytes(mpmon_event& ev) {

@@ -66,8 +66,14 @@ MmuView mmu_view(const mpmon_stats& s, const mpmon_info& info) {
     return m;
 }
 
-MigrationView migration_view(const mpmon_stats& s) {
+MigrationView migration_view(const mpmon_stats& s, std::uint32_t sources) {
     MigrationView m;
+    if (sources & MPMON_MIGRATE_STAYED)
+        m.stayed = s.pages_stayed;
+    if (sources & MPMON_MIGRATE_REASONS)
+        m.failed_by_reason = MigrationView::Reasons{s.failed_busy, s.failed_nomem, s.failed_other};
+    if (sources & MPMON_MIGRATE_THP)
+        m.thp = MigrationView::Thp{s.thp_moved, s.thp_split, s.thp_failed};
     m.batches = s.migrate_batches;
     m.migrate_ns = s.migrate_ns;
     m.moved = s.pages_moved;
@@ -126,7 +132,7 @@ StatsView make_view(const mpmon_stats& s, const mpmon_info& info) {
     v.events_off = s.events_off;
     v.mmu = mmu_view(s, info);
     if (info.migrate_sources & MPMON_MIGRATE_RUNS)
-        v.migration = migration_view(s);
+        v.migration = migration_view(s, info.migrate_sources);
     return v;
 }
 

@@ -50,6 +50,16 @@ struct MigrationView {
     std::uint64_t inexact = 0;     // runs too long to follow
     std::uint64_t moved_other = 0; // from or to a node past the matrix
     Counts moved_by_nodes;         // "S>T", non-zero ones
+    // Stats version 3, each where the module has its source.
+    std::optional<std::uint64_t> stayed; // entries already on the target node
+    struct Reasons {
+        std::uint64_t busy = 0, nomem = 0, other = 0;
+    };
+    std::optional<Reasons> failed_by_reason;
+    struct Thp {
+        std::uint64_t moved = 0, split = 0, failed = 0; // in huge pages
+    };
+    std::optional<Thp> thp;
 };
 
 struct StatsView {

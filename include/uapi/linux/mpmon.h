@@ -87,6 +87,10 @@ enum mpmon_page_err {
 
 /* What mpmon_stats' migration counters come from (info.migrate_sources). */
 #define MPMON_MIGRATE_RUNS	(1U << 0) /* migrate_pages(): runs, moved, failed */
+/* ABI 1.3, stats version 3: */
+#define MPMON_MIGRATE_STAYED	(1U << 1) /* pages_stayed */
+#define MPMON_MIGRATE_REASONS	(1U << 2) /* failed_busy, _nomem, _other */
+#define MPMON_MIGRATE_THP	(1U << 3) /* thp_*: migrate:mm_migrate_pages */
 
 /* struct mpmon_event.flags */
 #define MPMON_EV_TRUNCATED	(1U << 0) /* count > max_status: outcome partial */
@@ -272,11 +276,30 @@ struct mpmon_stats {
 	__u64 moved_other;	/* moved from or to a node >= MPMON_MOVE_NODES */
 	__u64 __reserved3[2];
 	__u64 moved[MPMON_MOVE_NODES][MPMON_MOVE_NODES]; /* [from][to] */
+	/*
+	 * Stats version 3, each where migrate_sources has its bit.  Stayed:
+	 * entries whose page was already on the target node, in calls whose
+	 * status writes were all seen.  The failures of pages_failed by
+	 * reason: busy (references beyond the page's mappings when the
+	 * kernel gave up, e.g. pinned or under I/O), nomem (the run ended in
+	 * -ENOMEM), other.  Transparent huge pages (in huge pages): moved
+	 * whole, split (their pieces are in the base-page counts), failed
+	 * (neither moved nor split).
+	 */
+	__u64 pages_stayed;
+	__u64 failed_busy;
+	__u64 failed_nomem;
+	__u64 failed_other;
+	__u64 thp_moved;
+	__u64 thp_split;
+	__u64 thp_failed;
+	__u64 __reserved4;
 };
 
 #define MPMON_STATS_SIZE_VER0	6040
 #define MPMON_STATS_SIZE_VER1	6264
 #define MPMON_STATS_SIZE_VER2	8376
+#define MPMON_STATS_SIZE_VER3	8440
 
 /* ---- READ_EVENTS ------------------------------------------------------- */
 struct mpmon_node_pages {
