@@ -74,12 +74,28 @@ int mpmon_filter_set(const struct mpmon_filter *f);
 void mpmon_filter_get(struct mpmon_filter *f);
 void mpmon_filter_exit(void);
 
+/*
+ * The translation invalidations a move caused, by kind: what the probes of
+ * mpmon_mmu.c add to the call (mpmon_inflight_add_inval()).
+ */
+enum mpmon_inval {
+	MPMON_INV_TLBI_LOCAL,
+	MPMON_INV_TLBI_GLOBAL,
+	MPMON_INV_HPTE_REMOVED,
+	MPMON_INV_HPTE_PROTECTED,
+	MPMON_INV_IPI,
+	MPMON_INV_HCALL,	/* + enum mpmon_hcall */
+	MPMON_INV_NR = MPMON_INV_HCALL + MPMON_HCALL_NR
+};
+
 /* mpmon_inflight.c (struct mpmon_call: mpmon_call.h) */
 int mpmon_inflight_init(unsigned int slots);
 void mpmon_inflight_exit(void);
 void mpmon_inflight_add(struct mpmon_call *c);
 void mpmon_inflight_del(struct mpmon_call *c);
 void mpmon_inflight_add_flush(unsigned int slot, u64 pages);
+void mpmon_inflight_add_inval(unsigned int kind, unsigned int more_kind,
+			      u64 n);
 void mpmon_inflight_add_status(unsigned long status, int start, int value,
 			       int nr);
 bool mpmon_inflight_current_moves(void);

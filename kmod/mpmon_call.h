@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <linux/mpmon.h>
 
+#include "mpmon.h"
+
 /*
  * One move_pages call in flight, kept in its kretprobe instance (ri->data).
  * Only the calling task touches it: the entry handler, the store_status()
@@ -28,6 +30,8 @@ struct mpmon_call {
 	 * slot: moves only, unset for queries
 	 */
 	u64 flush_calls[MPMON_FLUSH_PROBES];
+	/* translation invalidations (mpmon_mmu.c): moves only */
+	u64 inval[MPMON_INV_NR];
 	u64 flush_pages[MPMON_FLUSH_PROBES];
 	/* its migrate_pages() runs: moves only (mpmon_migrate.c) */
 	struct {

@@ -86,6 +86,21 @@ void mpmon_inflight_add_flush(unsigned int slot, u64 pages)
 }
 
 /*
+ * A translation invalidation of @kind (enum mpmon_inval) into the current
+ * task's move, with @n more of @more_kind (the HPTEs a hypercall names).
+ */
+void mpmon_inflight_add_inval(unsigned int kind, unsigned int more_kind,
+			      u64 n)
+{
+	struct mpmon_call *c = mpmon_current_call();
+
+	if (!c || c->ev.mode != MPMON_MODE_MOVE)
+		return;
+	c->inval[kind]++;
+	c->inval[more_kind] += n;
+}
+
+/*
  * store_status()'s entries into the current task's move; only for the
  * call's own status array, which do_pages_move() passes.
  */

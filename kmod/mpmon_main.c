@@ -117,7 +117,7 @@ static int __init mpmon_init(void)
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct mpmon_info) != MPMON_INFO_SIZE_VER1);
-	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER3);
+	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER4);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) != MPMON_EVENT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) % 8);
 	BUILD_BUG_ON(sizeof(struct mpmon_read_events) !=

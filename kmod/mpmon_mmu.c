@@ -26,16 +26,19 @@
 #if defined(CONFIG_PPC_BOOK3S_64)
 #include <asm/cputable.h>
 #include <asm/firmware.h>
+#include <asm/hvcall.h>
 #include <asm/machdep.h>
 #include <asm/mmu.h>
 #include <asm/reg.h>
+#include <asm/trace.h>
 #elif defined(CONFIG_X86_64)
 #include <asm/cpufeature.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
-#include <linux/tracepoint.h>
+#include <trace/events/tlb.h>
 #endif
+#include <linux/tracepoint.h>
 
 #include "mpmon.h"
 #include "mpmon_compat.h"
@@ -71,6 +74,71 @@ static bool mpmon_probed_in_task(void)
 {
 	return !(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET));
 }
+
+/* A kernel tracepoint the module attaches to, found by name. */
+struct mpmon_tp {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	bool active;
+};
+
+#ifdef CONFIG_TRACEPOINTS
+static void mpmon_tp_find(struct tracepoint *tp, void *priv)
+{
+	struct mpmon_tp *t = priv;
+
+	if (!strcmp(tp->name, t->name))
+		t->tp = tp;
+}
+
+/* Whether @t's probe is attached; says why not in the log. */
+static bool mpmon_tp_attach(struct mpmon_tp *t, const char *what)
+{
+	int ret;
+
+	for_each_kernel_tracepoint(mpmon_tp_find, t);
+	if (!t->tp) {
+		pr_info("no %s tracepoint: %s are not counted\n", t->name, what);
+		return false;
+	}
+	ret = tracepoint_probe_register(t->tp, t->probe, NULL);
+	if (ret) {
+		pr_info("%s tracepoint not attached (error %d): %s are not counted\n",
+			t->name, ret, what);
+		return false;
+	}
+	t->active = true;
+	return true;
+}
+
+/* Detaches the probes of @tps; none runs, or will, once this returns. */
+static void mpmon_tp_detach(struct mpmon_tp *tps, unsigned int n)
+{
+	bool any = false;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!tps[i].active)
+			continue;
+		tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL);
+		tps[i].active = false;
+		any = true;
+	}
+	if (any)
+		tracepoint_synchronize_unregister();
+}
+#else
+static bool mpmon_tp_attach(struct mpmon_tp *t, const char *what)
+{
+	pr_info("no tracepoints in this kernel: %s are not counted\n", what);
+	return false;
+}
+
+static void mpmon_tp_detach(struct mpmon_tp *tps, unsigned int n)
+{
+}
+#endif
 
 #if defined(CONFIG_PPC_BOOK3S_64)
 
@@ -131,8 +199,6 @@ static void mpmon_flush_register(const struct mpmon_flush_def *defs,
 	unsigned int i;
 	int ret;
 
-	if (!mpmon_flush_probes)
-		return;	/* module parameter flush_probes=0 */
 	for (i = 0; i < n && i < MPMON_FLUSH_PROBES; i++) {
 		struct mpmon_flush_probe *fp = &mpmon_flush[i];
 
@@ -195,18 +261,120 @@ static void mpmon_mmu_arch_info(struct mpmon_info *info)
 	}
 }
 
+/*
+ * The invalidations themselves, from the kernel's tracepoints.  powerpc:tlbie
+ * fires for every tlbie (broadcast to all CPUs) and tlbiel (this CPU's TLB)
+ * the kernel issues: radix, and hash on bare metal.  A radix guest of an
+ * LPAR without guest-issued tlbie (GTSE) invalidates by H_RPT_INVALIDATE:
+ * powerpc:hcall_entry.  Both run in the task that invalidates, as the flush
+ * kprobes do.
+ */
+enum { MPMON_TP_TLBIE, MPMON_TP_HCALL, MPMON_TP_NR };
+
+#ifdef CONFIG_TRACEPOINTS
+static void mpmon_tlbie_tp(void *data, unsigned long lpid, unsigned long local,
+			   unsigned long rb, unsigned long rs, unsigned long ric,
+			   unsigned long prs, unsigned long r)
+{
+	/* lpid != 0: a hypervisor's partition-scoped flush, for a guest */
+	if (lpid || !mpmon_probed_in_task())
+		return;
+	mpmon_inflight_add_inval(local ? MPMON_INV_TLBI_LOCAL :
+				 MPMON_INV_TLBI_GLOBAL, MPMON_INV_TLBI_LOCAL, 0);
+}
+#endif
+
+#if defined(CONFIG_TRACEPOINTS) && defined(CONFIG_PPC_PSERIES)
+/* H_BULK_REMOVE's request words (PAPR): type in the top two bits */
+#define MPMON_HBR_TYPE		0xc000000000000000UL
+#define MPMON_HBR_REQUEST	0x4000000000000000UL
+
+static void mpmon_hcall_tp(void *data, unsigned long opcode,
+			   unsigned long *args)
+{
+	unsigned int kind, more = MPMON_INV_HPTE_REMOVED, i;
+	u64 n = 0;
+
+	if (!mpmon_probed_in_task())
+		return;
+	switch (opcode) {
+	case H_REMOVE:
+		kind = MPMON_HCALL_REMOVE;
+		n = 1;
+		break;
+	case H_BULK_REMOVE:
+		/* up to 4 (request, AVPN) pairs, the first non-request ends them */
+		kind = MPMON_HCALL_BULK_REMOVE;
+		for (i = 0; i < 8; i += 2, n++)
+			if ((args[i] & MPMON_HBR_TYPE) != MPMON_HBR_REQUEST)
+				break;
+		break;
+	case H_PROTECT:
+		kind = MPMON_HCALL_PROTECT;
+		more = MPMON_INV_HPTE_PROTECTED;
+		n = 1;
+		break;
+	case H_RPT_INVALIDATE:
+		kind = MPMON_HCALL_RPT_INVALIDATE;
+		break;
+	default:
+		return;
+	}
+	mpmon_inflight_add_inval(MPMON_INV_HCALL + kind, more, n);
+}
+#endif
+
+static struct mpmon_tp mpmon_power_tp[MPMON_TP_NR] = {
+#ifdef CONFIG_TRACEPOINTS
+	[MPMON_TP_TLBIE] = { .name = "tlbie", .probe = mpmon_tlbie_tp },
+#ifdef CONFIG_PPC_PSERIES
+	[MPMON_TP_HCALL] = { .name = "hcall_entry", .probe = mpmon_hcall_tp },
+#endif
+#endif
+};
+
+static void mpmon_inval_attach(void)
+{
+#ifdef CONFIG_TRACEPOINTS
+	check_trace_callback_type_tlbie(mpmon_tlbie_tp);
+#ifdef CONFIG_PPC_PSERIES
+	check_trace_callback_type_hcall_entry(mpmon_hcall_tp);
+#endif
+#endif
+	mpmon_tp_attach(&mpmon_power_tp[MPMON_TP_TLBIE], "tlbie and tlbiel");
+	/*
+	 * Hypercalls are only made in an LPAR.  Not on hash, where the
+	 * hash-fault path makes them too: attaching this probe there hung
+	 * Debian's 6.1 kernel at once under emulation of POWER8.
+	 */
+	if (mpmon_power_tp[MPMON_TP_HCALL].probe && radix_enabled() &&
+	    firmware_has_feature(FW_FEATURE_LPAR))
+		mpmon_tp_attach(&mpmon_power_tp[MPMON_TP_HCALL],
+				"invalidating hypercalls");
+}
+
+static u32 mpmon_inval_sources(void)
+{
+	return (mpmon_power_tp[MPMON_TP_TLBIE].active ? MPMON_INVAL_TLBIE : 0) |
+	       (mpmon_power_tp[MPMON_TP_HCALL].active ? MPMON_INVAL_HCALL : 0);
+}
+
 static void mpmon_mmu_arch_exit(void)
 {
+	mpmon_tp_detach(mpmon_power_tp, ARRAY_SIZE(mpmon_power_tp));
 }
 
 int mpmon_mmu_init(void)
 {
+	if (!mpmon_flush_probes)
+		return 0;	/* module parameter flush_probes=0 */
 	if (radix_enabled())
 		mpmon_flush_register(mpmon_flush_radix,
 				     ARRAY_SIZE(mpmon_flush_radix));
 	else
 		mpmon_flush_register(mpmon_flush_hash,
 				     ARRAY_SIZE(mpmon_flush_hash));
+	mpmon_inval_attach();
 	return 0;
 }
 
@@ -239,9 +407,6 @@ static void mpmon_mmu_arch_info(struct mpmon_info *info)
 #define MPMON_TLB_LOCAL	0
 #define MPMON_TLB_IPI	1
 
-static struct tracepoint *mpmon_tlb_tp;
-static bool mpmon_tlb_active;
-
 static void mpmon_tlb_flush(void *data, int reason, unsigned long pages)
 {
 	unsigned int slot;
@@ -255,6 +420,7 @@ static void mpmon_tlb_flush(void *data, int reason, unsigned long pages)
 		break;
 	case TLB_REMOTE_SEND_IPI:
 		slot = MPMON_TLB_IPI;
+		mpmon_inflight_add_inval(MPMON_INV_IPI, MPMON_INV_IPI, 0);
 		break;
 	default:
 		return;
@@ -263,31 +429,22 @@ static void mpmon_tlb_flush(void *data, int reason, unsigned long pages)
 	mpmon_inflight_add_flush(slot, pages == TLB_FLUSH_ALL ? 0 : pages);
 }
 
-static void mpmon_tlb_find(struct tracepoint *tp, void *priv)
+static struct mpmon_tp mpmon_tlb_tp = {
+	.name = "tlb_flush", .probe = mpmon_tlb_flush,
+};
+
+static u32 mpmon_inval_sources(void)
 {
-	if (!strcmp(tp->name, "tlb_flush"))
-		*(struct tracepoint **)priv = tp;
+	return mpmon_tlb_tp.active ? MPMON_INVAL_IPI : 0;
 }
 
 int mpmon_mmu_init(void)
 {
-	int ret;
-
 	if (!mpmon_flush_probes)
 		return 0;	/* module parameter flush_probes=0 */
-	for_each_kernel_tracepoint(mpmon_tlb_find, &mpmon_tlb_tp);
-	if (!mpmon_tlb_tp) {
-		pr_info("no tlb_flush tracepoint: flushes are not counted\n");
+	check_trace_callback_type_tlb_flush(mpmon_tlb_flush);
+	if (!mpmon_tp_attach(&mpmon_tlb_tp, "flushes"))
 		return 0;
-	}
-	ret = tracepoint_probe_register(mpmon_tlb_tp, (void *)mpmon_tlb_flush,
-					NULL);
-	if (ret) {
-		pr_info("tlb_flush tracepoint not attached (error %d): flushes are not counted\n",
-			ret);
-		return 0;
-	}
-	mpmon_tlb_active = true;
 	mpmon_flush[MPMON_TLB_LOCAL].name = "tlb_flush:local";
 	mpmon_flush[MPMON_TLB_LOCAL].active = true;
 	mpmon_flush[MPMON_TLB_IPI].name = "tlb_flush:ipi";
@@ -297,11 +454,7 @@ int mpmon_mmu_init(void)
 
 static void mpmon_mmu_arch_exit(void)
 {
-	if (!mpmon_tlb_active)
-		return;
-	tracepoint_probe_unregister(mpmon_tlb_tp, (void *)mpmon_tlb_flush, NULL);
-	/* No probe of ours runs, or will, once this returns. */
-	tracepoint_synchronize_unregister();
+	mpmon_tp_detach(&mpmon_tlb_tp, 1);
 }
 
 #else
@@ -311,6 +464,11 @@ static void mpmon_mmu_arch_info(struct mpmon_info *info)
 	info->mmu = MPMON_MMU_OTHER;
 	info->platform = MPMON_PLATFORM_OTHER;
 	info->page_sizes = BIT_ULL(PAGE_SHIFT);
+}
+
+static u32 mpmon_inval_sources(void)
+{
+	return 0;
 }
 
 int mpmon_mmu_init(void)
@@ -341,6 +499,7 @@ void mpmon_mmu_info(struct mpmon_info *info)
 	unsigned int i;
 
 	mpmon_mmu_arch_info(info);
+	info->inval_sources = mpmon_inval_sources();
 	for (i = 0; i < MPMON_FLUSH_PROBES; i++) {
 		if (!mpmon_flush[i].active)
 			continue;

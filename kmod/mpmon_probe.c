@@ -184,6 +184,7 @@ static noinline void mpmon_entry_call(struct mpmon_call *c, bool compat)
 	if (ev->mode == MPMON_MODE_MOVE) {
 		memset(c->flush_calls, 0, sizeof(c->flush_calls));
 		memset(c->flush_pages, 0, sizeof(c->flush_pages));
+		memset(c->inval, 0, sizeof(c->inval));
 		memset(&c->mig, 0, sizeof(c->mig));
 		mpmon_inflight_add(c);
 	}

@@ -126,6 +126,13 @@ static void mpmon_flush_account(struct mpmon_stats *s,
 		s->flush_calls[i] += c->flush_calls[i];
 		s->flush_pages[i] += c->flush_pages[i];
 	}
+	s->tlbi_local += c->inval[MPMON_INV_TLBI_LOCAL];
+	s->tlbi_global += c->inval[MPMON_INV_TLBI_GLOBAL];
+	s->hpte_removed += c->inval[MPMON_INV_HPTE_REMOVED];
+	s->hpte_protected += c->inval[MPMON_INV_HPTE_PROTECTED];
+	s->shootdown_ipis += c->inval[MPMON_INV_IPI];
+	for (i = 0; i < MPMON_HCALL_NR; i++)
+		s->hcalls[i] += c->inval[MPMON_INV_HCALL + i];
 	if (ev->ret < 0)
 		return;
 	if (placed)

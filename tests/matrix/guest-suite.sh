@@ -100,7 +100,7 @@ insmod /mpvm/mpmon.ko
 
 # Where the flush probes are off by default (x86_64), count with them on.
 if [ "$want_mmu" = - ] && rmmod mpmon && insmod /mpvm/mpmon.ko flush_probes=1; then
-	run ./mpmon_selftest flush
+	run ./mpmon_selftest flush invalidations
 	rmmod mpmon
 	insmod /mpvm/mpmon.ko
 fi

@@ -160,10 +160,12 @@ TEST(InfoJson, Abi13FieldsRoundTrip) {
     info.readers = 2;
     info.migrate_sources =
         MPMON_MIGRATE_RUNS | MPMON_MIGRATE_STAYED | MPMON_MIGRATE_REASONS | MPMON_MIGRATE_THP;
+    info.inval_sources = MPMON_INVAL_TLBIE | MPMON_INVAL_HCALL;
     for (const char* probe : {"store_status", ""}) {
         std::strcpy(info.status_probe, probe);
         auto back = info_from_json(nlohmann::json::parse(info_json(info, mpmon_filter{}).dump()));
         EXPECT_EQ(back.migrate_sources, info.migrate_sources);
+        EXPECT_EQ(back.inval_sources, info.inval_sources);
         EXPECT_EQ(back.ring_bytes, info.ring_bytes);
         EXPECT_EQ(back.wakeup_events, 64u);
         EXPECT_EQ(back.wakeup_ms, 250u);

@@ -385,3 +385,69 @@ TEST(StatsMigration, AbsentWithoutTheSource) {
     auto prom = prometheus_text(with_migrations(), v, info);
     EXPECT_EQ(prom.find("mpmon_migrate"), std::string::npos) << prom;
 }
+
+// Translation invalidations (stats version 4): by scope, hypercalls by
+// opcode with the HPTEs they named, x86_64's shootdown IPIs; each only where
+// info.inval_sources has its bit, absent (not 0) elsewhere.
+TEST(StatsMmu, InvalidationsWhereTheirSourcesAre) {
+    mpmon_stats s{};
+    s.size = sizeof(s);
+    s.tlbi_local = 7;
+    s.tlbi_global = 11;
+    s.hcalls[MPMON_HCALL_BULK_REMOVE] = 3;
+    s.hcalls[MPMON_HCALL_REMOVE] = 2;
+    s.hpte_removed = 2 + 3 * 4;
+    s.hpte_protected = 1;
+    s.hcalls[MPMON_HCALL_PROTECT] = 1;
+    s.shootdown_ipis = 9;
+    mpmon_info info{};
+    info.size = sizeof(info);
+    info.mmu = MPMON_MMU_HASH;
+    info.inval_sources = MPMON_INVAL_TLBIE | MPMON_INVAL_HCALL;
+
+    auto v = make_view(s, info);
+    auto j = stats_json(v);
+    const auto& m = j["mmu"];
+    EXPECT_EQ(m["invalidations"]["local"], 7);
+    EXPECT_EQ(m["invalidations"]["global"], 11);
+    EXPECT_EQ(m["hcalls"]["H_REMOVE"], 2);
+    EXPECT_EQ(m["hcalls"]["H_BULK_REMOVE"], 3);
+    EXPECT_EQ(m["hcalls"]["H_PROTECT"], 1);
+    EXPECT_EQ(m["hcalls"]["H_RPT_INVALIDATE"], 0);
+    EXPECT_EQ(m["hpte"]["removed"], 14);
+    EXPECT_EQ(m["hpte"]["protected"], 1);
+    EXPECT_FALSE(m.contains("shootdown_ipis")); // no IPI source on POWER
+
+    std::ostringstream out;
+    print_stats(out, v);
+    EXPECT_NE(out.str().find("tlb inval    local 7   global 11"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("hcalls       H_REMOVE 2   H_BULK_REMOVE 3"), std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("hpte         removed 14   protected 1"), std::string::npos)
+        << out.str();
+
+    auto prom = prometheus_text(s, v, info);
+    EXPECT_NE(prom.find("mpmon_tlb_invalidations_total{scope=\"global\"} 11\n"), std::string::npos)
+        << prom;
+    EXPECT_NE(prom.find("mpmon_hcalls_total{opcode=\"H_BULK_REMOVE\"} 3\n"), std::string::npos)
+        << prom;
+    EXPECT_NE(prom.find("mpmon_hpte_total{action=\"removed\"} 14\n"), std::string::npos) << prom;
+    EXPECT_EQ(prom.find("mpmon_tlb_shootdown_ipis_total"), std::string::npos) << prom;
+
+    // x86_64: only the IPIs.
+    info.mmu = MPMON_MMU_X86_PAGING;
+    info.inval_sources = MPMON_INVAL_IPI;
+    auto x = stats_json(make_view(s, info));
+    EXPECT_EQ(x["mmu"]["shootdown_ipis"], 9);
+    EXPECT_FALSE(x["mmu"].contains("invalidations"));
+    EXPECT_FALSE(x["mmu"].contains("hcalls"));
+
+    // A module that counts none: none shown, though the counters read non-zero.
+    info.inval_sources = 0;
+    auto none = make_view(s, info);
+    EXPECT_FALSE(stats_json(none)["mmu"].contains("shootdown_ipis"));
+    std::ostringstream out2;
+    print_stats(out2, none);
+    EXPECT_EQ(out2.str().find("tlb inval"), std::string::npos) << out2.str();
+    EXPECT_EQ(prometheus_text(s, none, info).find("mpmon_hcalls_total"), std::string::npos);
+}

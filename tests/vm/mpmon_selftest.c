@@ -1962,6 +1962,167 @@ static int test_thp(void)
 	return 1;
 }
 
+/*
+ * Translation invalidations, against how the workload ran: a process of one
+ * thread on one CPU moves pages to the other node and back, then one whose
+ * second thread spins on the other CPU while the first moves them.  On
+ * radix the first makes local invalidations (tlbiel) and the second global
+ * ones (tlbie, or H_RPT_INVALIDATE without GTSE); on x86_64 the second sends
+ * shootdown IPIs; on a hash LPAR both remove HPTEs by hypercall.
+ */
+enum { INV_PAGES = 16 };
+
+static int inv_ready, inv_stop;
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+/* Runs on CPU 1 with translations of the pages, until told to stop. */
+static void *inv_spinner(void *arg)
+{
+	pin_cpu(1);
+	memset(arg, 2, INV_PAGES * psize);
+	__atomic_store_n(&inv_ready, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&inv_stop, __ATOMIC_ACQUIRE))
+		;
+	return NULL;
+}
+
+/* The child's moves: 0 when every page went where it was sent. */
+static int inv_moves(char *buf)
+{
+	int nodes[INV_PAGES], status[INV_PAGES], i, k;
+	void *pages[INV_PAGES];
+
+	for (i = 0; i < INV_PAGES; i++)
+		pages[i] = buf + i * psize;
+	for (k = 0; k < 2; k++) {
+		memset(buf, k, INV_PAGES * psize);	/* translations to tear down */
+		if (mp(0, INV_PAGES, pages, NULL, status, 0))
+			return 1;
+		for (i = 0; i < INV_PAGES; i++)
+			nodes[i] = status[i] == 0 ? 1 : 0;
+		if (mp(0, INV_PAGES, pages, nodes, status, MPOL_MF_MOVE))
+			return 1;
+		for (i = 0; i < INV_PAGES; i++)
+			if (status[i] != nodes[i])
+				return 1;
+	}
+	return 0;
+}
+
+/* A fresh process born on CPU 0 makes the moves; @two_cpus: with a spinner. */
+static void inv_run(int two_cpus, struct mpmon_stats *g)
+{
+	cpu_set_t old;
+	pthread_t t;
+	pid_t child;
+	int st;
+
+	if (sched_getaffinity(0, sizeof(old), &old))
+		die("sched_getaffinity");
+	pin_cpu(0);
+	reset();
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		char *buf = map_pages(INV_PAGES);
+
+		if (two_cpus) {
+			if (pthread_create(&t, NULL, inv_spinner, buf))
+				_exit(2);
+			while (!__atomic_load_n(&inv_ready, __ATOMIC_ACQUIRE))
+				;
+		}
+		st = inv_moves(buf);
+		if (two_cpus) {
+			__atomic_store_n(&inv_stop, 1, __ATOMIC_RELEASE);
+			pthread_join(t, NULL);
+		}
+		_exit(st);
+	}
+	if (sched_setaffinity(0, sizeof(old), &old))
+		die("sched_setaffinity");
+	if (waitpid(child, &st, 0) != child || !WIFEXITED(st) || WEXITSTATUS(st))
+		bad("the %s child's moves failed (status %#x)",
+		    two_cpus ? "two-CPU" : "one-CPU", st);
+	get_stats(g);
+}
+
+static unsigned long long hpte_hcalls(const struct mpmon_stats *g)
+{
+	return g->hcalls[MPMON_HCALL_REMOVE] + g->hcalls[MPMON_HCALL_BULK_REMOVE];
+}
+
+static int test_invalidations(void)
+{
+	struct mpmon_stats one, two;
+	struct mpmon_info info;
+	const char *kind;
+
+	get_info(&info);
+	if (!info.inval_sources) {
+		if (info.mmu == MPMON_MMU_X86_PAGING && info.flush_probes)
+			return bad("flush probes on, but no shootdown IPIs counted");
+		printf("SKIP invalidations: no source (inval_sources 0: no tracepoints, or flush_probes=0)\n");
+		return -1;
+	}
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("SKIP invalidations: one CPU online\n");
+		return -1;
+	}
+	inv_run(0, &one);
+	inv_run(1, &two);
+	if (info.mmu == MPMON_MMU_RADIX) {
+		kind = "radix";
+		if (!(info.inval_sources & MPMON_INVAL_TLBIE))
+			return bad("radix, but no tlbie source");
+		if (!one.tlbi_local)
+			bad("one thread on one CPU: no local invalidation (tlbiel) counted");
+		if (!two.tlbi_global && !two.hcalls[MPMON_HCALL_RPT_INVALIDATE])
+			bad("threads on two CPUs: no global invalidation (tlbie, H_RPT_INVALIDATE) counted");
+	} else if (info.mmu == MPMON_MMU_HASH &&
+		   info.platform == MPMON_PLATFORM_LPAR) {
+		/* The hypervisor invalidates; hypercalls are not followed. */
+		if (info.inval_sources & MPMON_INVAL_HCALL)
+			return bad("hash LPAR with a hypercall source");
+		printf("SKIP invalidations: hash LPAR, whose invalidations the hypervisor makes\n");
+		return -1;
+	} else if (info.mmu == MPMON_MMU_X86_PAGING) {
+		kind = "x86_64";
+		if (!(info.inval_sources & MPMON_INVAL_IPI))
+			return bad("x86_64, but no IPI source");
+		if (!two.shootdown_ipis)
+			bad("threads on two CPUs: no shootdown IPI counted");
+	} else {
+		printf("SKIP invalidations: MMU %u platform %u has no expectation here\n",
+		       info.mmu, info.platform);
+		return -1;
+	}
+	printf("NOTE invalidations (%s): one CPU: tlbiel %llu tlbie %llu hcalls %llu HPTEs %llu IPIs %llu; two CPUs: tlbiel %llu tlbie %llu hcalls %llu HPTEs %llu IPIs %llu\n",
+	       kind, (unsigned long long)one.tlbi_local,
+	       (unsigned long long)one.tlbi_global, hpte_hcalls(&one) +
+	       one.hcalls[MPMON_HCALL_PROTECT] +
+	       one.hcalls[MPMON_HCALL_RPT_INVALIDATE],
+	       (unsigned long long)one.hpte_removed,
+	       (unsigned long long)one.shootdown_ipis,
+	       (unsigned long long)two.tlbi_local,
+	       (unsigned long long)two.tlbi_global, hpte_hcalls(&two) +
+	       two.hcalls[MPMON_HCALL_PROTECT] +
+	       two.hcalls[MPMON_HCALL_RPT_INVALIDATE],
+	       (unsigned long long)two.hpte_removed,
+	       (unsigned long long)two.shootdown_ipis);
+	return 1;
+}
+
 /* With migrate_probes=0: nothing counted, and the module says so. */
 static int test_migration_off(void)
 {
@@ -2308,6 +2469,7 @@ static const struct {
 	{ "query_counters_only", test_query_counters_only, 1 },
 	{ "migration", test_migration, 1 },
 	{ "thp", test_thp, 1 },
+	{ "invalidations", test_invalidations, 1 },
 	{ "migration_off", test_migration_off, 0 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };

@@ -167,6 +167,21 @@ std::string mmu_name(std::uint32_t mmu) {
     return mmu == MPMON_MMU_UNKNOWN ? "unknown" : lookup(mmu, mmus, unnamed);
 }
 
+std::string hcall_name(unsigned slot) {
+    switch (slot) {
+    case MPMON_HCALL_REMOVE:
+        return "H_REMOVE";
+    case MPMON_HCALL_BULK_REMOVE:
+        return "H_BULK_REMOVE";
+    case MPMON_HCALL_PROTECT:
+        return "H_PROTECT";
+    case MPMON_HCALL_RPT_INVALIDATE:
+        return "H_RPT_INVALIDATE";
+    default:
+        return "";
+    }
+}
+
 std::string platform_kind(std::uint32_t platform) {
     return platform == MPMON_PLATFORM_UNKNOWN ? "unknown" : lookup(platform, platforms, unnamed);
 }

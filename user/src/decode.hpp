@@ -41,6 +41,9 @@ std::string events_mode_name(std::uint32_t mode);
 // "hash", "radix", "x86_64", "other", "unknown" (MPMON_MMU_UNKNOWN); a
 // value of no name as "unknown(N)".
 std::string mmu_name(std::uint32_t mmu);
+// "H_REMOVE", "H_BULK_REMOVE", "H_PROTECT", "H_RPT_INVALIDATE" for the
+// MPMON_HCALL_* slots; "" for a slot of no name.
+std::string hcall_name(unsigned slot);
 // "lpar", "powernv", "other", "unknown" (MPMON_PLATFORM_UNKNOWN); else
 // "unknown(N)".
 std::string platform_kind(std::uint32_t platform);

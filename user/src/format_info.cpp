@@ -9,6 +9,7 @@
 #include <array>
 #include <fmt/format.h>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
@@ -101,28 +102,53 @@ std::string move_outcome_text(const mpmon_info& i) {
     return fmt::format("from a probe on {}", probe);
 }
 
-struct MigrateSource {
+struct Source {
     std::uint32_t bit;
     std::string_view name;
 };
 
-// The sources of the migration counters (mpmon_info.migrate_sources), by
-// the name info prints and its JSON holds.
-constexpr std::array<MigrateSource, 4> migrate_sources{{
+// The sources of the migration counters (mpmon_info.migrate_sources) and of
+// the invalidation counters (inval_sources), by the name info prints and its
+// JSON holds.
+constexpr std::array<Source, 4> migrate_sources{{
     {MPMON_MIGRATE_RUNS, "migrate_pages"},
     {MPMON_MIGRATE_STAYED, "stayed"},
     {MPMON_MIGRATE_REASONS, "failure_reasons"},
     {MPMON_MIGRATE_THP, "mm_migrate_pages"},
 }};
+constexpr std::array<Source, 3> inval_sources{{
+    {MPMON_INVAL_TLBIE, "tlbie"},
+    {MPMON_INVAL_HCALL, "hcall_entry"},
+    {MPMON_INVAL_IPI, "tlb_flush"},
+}};
 
-// None for a module that does not count migrations (the field was
-// reserved, 0, before).
-std::vector<std::string> migrate_source_names(const mpmon_info& i) {
+// None for a module that counts none (the fields were reserved, 0, before).
+std::vector<std::string> source_names(std::uint32_t bits, std::span<const Source> table) {
     std::vector<std::string> names;
-    for (const auto& [bit, name] : migrate_sources)
-        if (i.migrate_sources & bit)
+    for (const auto& [bit, name] : table)
+        if (bits & bit)
             names.emplace_back(name);
     return names;
+}
+
+// The bits of an optional array of source names (absent: 0).
+std::uint32_t parse_sources(const nlohmann::json& j, const std::string& key,
+                            std::span<const Source> table) {
+    std::uint32_t bits = 0;
+    if (!j.is_object() || !j.contains(key))
+        return 0;
+    const auto& sources = j.at(key);
+    const std::string where = "info." + key;
+    if (!sources.is_array())
+        throw field_error(where, "expected an array, found " + json_excerpt(sources));
+    for (const auto& source : sources) {
+        auto name = json_as<std::string>(source, where);
+        auto it = std::ranges::find(table, name, &Source::name);
+        if (it == table.end())
+            throw field_error(where, "unknown source '" + name + "'");
+        bits |= it->bit;
+    }
+    return bits;
 }
 
 std::string platform_text(const mpmon_info& i) {
@@ -187,8 +213,10 @@ void print_info(std::ostream& out, const mpmon_info& i, const mpmon_filter& filt
     row(out, "move outcome",
         has_events_mode(i) ? move_outcome_text(i)
                            : fmt::format("from the {}", status_source_name(i.status_source)));
-    if (auto sources = migrate_source_names(i); !sources.empty())
+    if (auto sources = source_names(i.migrate_sources, migrate_sources); !sources.empty())
         row(out, "migrations", "from a probe on " + join(sources, ", "));
+    if (auto sources = source_names(i.inval_sources, inval_sources); !sources.empty())
+        row(out, "invalidations", "from the tracepoints " + join(sources, ", "));
     if (i.mmu == MPMON_MMU_UNKNOWN)
         return; // a module older than ABI 1.2
     row(out, "MMU", mmu_text(i));
@@ -243,8 +271,10 @@ nlohmann::ordered_json info_json(const mpmon_info& i, const mpmon_filter& filter
         j["status_probe"] =
             probe.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(probe);
     }
-    if (auto sources = migrate_source_names(i); !sources.empty())
+    if (auto sources = source_names(i.migrate_sources, migrate_sources); !sources.empty())
         j["migrate_sources"] = sources;
+    if (auto sources = source_names(i.inval_sources, inval_sources); !sources.empty())
+        j["inval_sources"] = sources;
     nlohmann::ordered_json mmu;
     mmu["mode"] = mmu_name(i.mmu);
     mmu["page_sizes"] = page_size_list(i.page_sizes);
@@ -327,19 +357,8 @@ mpmon_info info_from_json(const nlohmann::json& j) {
         i.events_mode =
             known(events_mode_value(events_mode), "info.events_mode", "events mode", events_mode);
     optional_top("readers", i.readers);
-    if (j.is_object() && j.contains("migrate_sources")) {
-        const auto& sources = j.at("migrate_sources");
-        if (!sources.is_array())
-            throw field_error("info.migrate_sources",
-                              "expected an array, found " + json_excerpt(sources));
-        for (const auto& source : sources) {
-            auto name = json_as<std::string>(source, "info.migrate_sources");
-            auto it = std::ranges::find(migrate_sources, name, &MigrateSource::name);
-            if (it == std::ranges::end(migrate_sources))
-                throw field_error("info.migrate_sources", "unknown source '" + name + "'");
-            i.migrate_sources |= it->bit;
-        }
-    }
+    i.migrate_sources = parse_sources(j, "migrate_sources", migrate_sources);
+    i.inval_sources = parse_sources(j, "inval_sources", inval_sources);
     field("event_size", i.event_size);
     field("page_size", i.page_size);
     const auto& nodes = json_member(j, top, "nodes");

@@ -173,6 +173,28 @@ std::string prometheus_text(const mpmon_stats& s, const StatsView& v, const mpmo
         for (const auto& f : v.mmu.functions)
             e.sample("mpmon_flush_function_calls_total", {{"function", f.name}}, f.calls);
     }
+    // Each absent, not 0, where the module does not count it.
+    if (v.mmu.invalidations) {
+        e.family("mpmon_tlb_invalidations_total", "counter",
+                 "TLB invalidation instructions move_pages calls caused, by scope "
+                 "(local: tlbiel; global: tlbie, broadcast).");
+        e.sample("mpmon_tlb_invalidations_total", {{"scope", "local"}}, v.mmu.invalidations->local);
+        e.sample("mpmon_tlb_invalidations_total", {{"scope", "global"}},
+                 v.mmu.invalidations->global);
+    }
+    if (v.mmu.hcalls) {
+        e.family("mpmon_hcalls_total", "counter",
+                 "Translation-invalidating hypercalls move_pages calls made, by opcode.");
+        for (const auto& [name, n] : v.mmu.hcalls->by_opcode)
+            e.sample("mpmon_hcalls_total", {{"opcode", name}}, n);
+        e.family("mpmon_hpte_total", "counter",
+                 "Hashed page table entries those hypercalls removed or changed.");
+        e.sample("mpmon_hpte_total", {{"action", "removed"}}, v.mmu.hcalls->hpte_removed);
+        e.sample("mpmon_hpte_total", {{"action", "protected"}}, v.mmu.hcalls->hpte_protected);
+    }
+    if (v.mmu.shootdown_ipis)
+        e.counter("mpmon_tlb_shootdown_ipis_total",
+                  "Rounds of TLB-shootdown IPIs move_pages calls sent.", *v.mmu.shootdown_ipis);
 
     // Absent, not 0, where the module does not count migrations.
     if (v.migration) {

@@ -51,6 +51,23 @@ void print_mmu(std::ostream& out, const MmuView& m) {
                            b.count);
     if (!ratio.empty())
         print_pairs(out, "flush/page", ratio);
+    if (m.invalidations)
+        print_pairs(out, "tlb inval",
+                    {{"local", m.invalidations->local}, {"global", m.invalidations->global}});
+    if (m.hcalls) {
+        print_pairs(out, "hcalls", m.hcalls->by_opcode);
+        print_pairs(out, "hpte",
+                    {{"removed", m.hcalls->hpte_removed}, {"protected", m.hcalls->hpte_protected}});
+    }
+    if (m.shootdown_ipis)
+        print_pairs(out, "shootdown", {{"ipi rounds", *m.shootdown_ipis}});
+}
+
+nlohmann::ordered_json counts_json(const Counts& pairs) {
+    auto j = nlohmann::ordered_json::object();
+    for (const auto& [key, n] : pairs)
+        j[key] = n;
+    return j;
 }
 
 nlohmann::ordered_json mmu_json(const MmuView& m) {
@@ -69,13 +86,15 @@ nlohmann::ordered_json mmu_json(const MmuView& m) {
                                                         : nlohmann::ordered_json(b.high)},
                             {"count", b.count}});
     j["flush_per_page"] = per_page;
-    return j;
-}
-
-nlohmann::ordered_json counts_json(const Counts& pairs) {
-    auto j = nlohmann::ordered_json::object();
-    for (const auto& [key, n] : pairs)
-        j[key] = n;
+    if (m.invalidations)
+        j["invalidations"] = {{"local", m.invalidations->local},
+                              {"global", m.invalidations->global}};
+    if (m.hcalls) {
+        j["hcalls"] = counts_json(m.hcalls->by_opcode);
+        j["hpte"] = {{"removed", m.hcalls->hpte_removed}, {"protected", m.hcalls->hpte_protected}};
+    }
+    if (m.shootdown_ipis)
+        j["shootdown_ipis"] = *m.shootdown_ipis;
     return j;
 }
 

@@ -14,7 +14,7 @@ namespace mpctl {
 static_assert(sizeof(mpmon_event) == 392, "swap_bytes(mpmon_event&) must learn the new fields");
 static_assert(sizeof(mpmon_info) == MPMON_INFO_SIZE_VER1,
               "swap_bytes(mpmon_info&) must learn the new fields");
-static_assert(sizeof(mpmon_stats) == MPMON_STATS_SIZE_VER3,
+static_assert(sizeof(mpmon_stats) == MPMON_STATS_SIZE_VER4,
               "swap_bytes(mpmon_stats&) must learn the new fields");
 static_assert(sizeof(mpmon_filter) == MPMON_FILTER_SIZE_VER0,
               "swap_bytes(mpmon_filter&) must learn the new fields");
@@ -113,7 +113,7 @@ void swap_bytes(mpmon_info& i) {
     swap(i.events_mode);
     swap(i.readers);
     swap(i.migrate_sources);
-    swap(i.__reserved1);
+    swap(i.inval_sources);
     swap(i.__reserved);
     swap(i.mmu);
     swap(i.platform);
@@ -182,6 +182,13 @@ void swap_bytes(mpmon_stats& s) {
     swap(s.thp_split);
     swap(s.thp_failed);
     swap(s.__reserved4);
+    swap(s.tlbi_local);
+    swap(s.tlbi_global);
+    swap(s.hcalls);
+    swap(s.hpte_removed);
+    swap(s.hpte_protected);
+    swap(s.shootdown_ipis);
+    swap(s.__reserved5);
 }
 
 void swap_bytes(mpmon_event& ev) {

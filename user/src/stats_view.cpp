@@ -63,6 +63,17 @@ MmuView mmu_view(const mpmon_stats& s, const mpmon_info& info) {
                                                  : std::ldexp(1.0, static_cast<int>(i) - 2);
         m.per_page.push_back({low, high, s.flush_ratio[i]});
     }
+    if (info.inval_sources & MPMON_INVAL_TLBIE)
+        m.invalidations = MmuView::Tlbi{s.tlbi_local, s.tlbi_global};
+    if (info.inval_sources & MPMON_INVAL_HCALL) {
+        MmuView::Hcalls h{{}, s.hpte_removed, s.hpte_protected};
+        for (unsigned i = 0; i < MPMON_HCALL_NR; ++i)
+            if (auto name = hcall_name(i); !name.empty())
+                h.by_opcode.emplace_back(name, s.hcalls[i]);
+        m.hcalls = std::move(h);
+    }
+    if (info.inval_sources & MPMON_INVAL_IPI)
+        m.shootdown_ipis = s.shootdown_ipis;
     return m;
 }
 

@@ -41,6 +41,17 @@ struct MmuView {
     std::uint64_t flush_calls = 0, flush_pages = 0;
     std::vector<FlushFunction> functions; // probed ones, in slot order
     std::vector<RatioBucket> per_page;    // non-empty buckets
+    // Stats version 4, each where the module has its source (inval_sources).
+    struct Tlbi {
+        std::uint64_t local = 0, global = 0; // tlbiel, tlbie
+    };
+    std::optional<Tlbi> invalidations;
+    struct Hcalls {
+        Counts by_opcode; // "H_REMOVE", ...: all four, zeros too
+        std::uint64_t hpte_removed = 0, hpte_protected = 0;
+    };
+    std::optional<Hcalls> hcalls;
+    std::optional<std::uint64_t> shootdown_ipis; // x86_64
 };
 
 // ABI 1.3: what the migrate_pages() runs of move calls did, in base pages.

@@ -92,6 +92,23 @@ enum mpmon_page_err {
 #define MPMON_MIGRATE_REASONS	(1U << 2) /* failed_busy, _nomem, _other */
 #define MPMON_MIGRATE_THP	(1U << 3) /* thp_*: migrate:mm_migrate_pages */
 
+/*
+ * What mpmon_stats' invalidation counters come from (info.inval_sources;
+ * ABI 1.3, stats version 4).
+ */
+#define MPMON_INVAL_TLBIE	(1U << 0) /* powerpc:tlbie: tlbi_local, _global */
+#define MPMON_INVAL_HCALL	(1U << 1) /* powerpc:hcall_entry: hcalls, hpte_* */
+#define MPMON_INVAL_IPI		(1U << 2) /* tlb:tlb_flush: shootdown_ipis */
+
+/* mpmon_stats.hcalls[]: the hypercalls that invalidate translations. */
+enum mpmon_hcall {
+	MPMON_HCALL_REMOVE = 0,		/* H_REMOVE: one HPTE */
+	MPMON_HCALL_BULK_REMOVE,	/* H_BULK_REMOVE: up to 4 HPTEs */
+	MPMON_HCALL_PROTECT,		/* H_PROTECT: one HPTE's protection */
+	MPMON_HCALL_RPT_INVALIDATE,	/* H_RPT_INVALIDATE: radix, no GTSE */
+	MPMON_HCALL_NR = 8		/* slots; the rest are 0 */
+};
+
 /* struct mpmon_event.flags */
 #define MPMON_EV_TRUNCATED	(1U << 0) /* count > max_status: outcome partial */
 #define MPMON_EV_COMPAT		(1U << 1) /* 32-bit caller */
@@ -178,7 +195,7 @@ struct mpmon_info {
 	__u32 readers;		/* open files attached as readers */
 	/* ABI 1.3 (reserved before); 0 where a module counts none */
 	__u32 migrate_sources;	/* MPMON_MIGRATE_*: what is counted */
-	__u32 __reserved1;
+	__u32 inval_sources;	/* MPMON_INVAL_*: what is counted */
 	__u64 __reserved[4];
 	/* ABI 1.2: the machine's translation context */
 	__u32 mmu;		/* MPMON_MMU_* */
@@ -294,12 +311,28 @@ struct mpmon_stats {
 	__u64 thp_split;
 	__u64 thp_failed;
 	__u64 __reserved4;
+	/*
+	 * Stats version 4, each where inval_sources has its bit: the
+	 * translation invalidations move calls caused, by their task.  TLB
+	 * invalidation instructions, local to the CPU (tlbiel) or broadcast
+	 * to every CPU (tlbie); hypercalls by MPMON_HCALL_* and the HPTEs
+	 * they name (removed, or changed by H_PROTECT); x86_64: rounds of
+	 * TLB-shootdown IPIs sent.
+	 */
+	__u64 tlbi_local;
+	__u64 tlbi_global;
+	__u64 hcalls[MPMON_HCALL_NR];
+	__u64 hpte_removed;
+	__u64 hpte_protected;
+	__u64 shootdown_ipis;
+	__u64 __reserved5;
 };
 
 #define MPMON_STATS_SIZE_VER0	6040
 #define MPMON_STATS_SIZE_VER1	6264
 #define MPMON_STATS_SIZE_VER2	8376
 #define MPMON_STATS_SIZE_VER3	8440
+#define MPMON_STATS_SIZE_VER4	8552
 
 /* ---- READ_EVENTS ------------------------------------------------------- */
 struct mpmon_node_pages {
