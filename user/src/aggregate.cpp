@@ -63,6 +63,12 @@ void Aggregate::add(const mpmon_event& ev) {
 
     flush_calls_ += ev.flush_calls;
     flush_pages_ += ev.flush_pages;
+    if (ev.flags & MPMON_EV_MIGRATION) {
+        if (!migration_)
+            migration_.emplace();
+        migration_->moved += ev.pages_moved;
+        migration_->failed += ev.pages_failed;
+    }
     if (ev.mode != MPMON_MODE_MOVE || ev.ret < 0)
         return;
     std::uint64_t placed = ev.node_overflow;
@@ -74,7 +80,8 @@ void Aggregate::add(const mpmon_event& ev) {
 }
 
 StatsView Aggregate::view(const mpmon_info& info) const {
-    // Events carry no migration counts: the module's are not shown as 0.
+    // Events carry no migration runs, times or nodes: the module's are not
+    // shown as 0 (the pages they moved and failed are in migration()).
     auto without_migration = info;
     without_migration.migrate_sources = 0;
     StatsView v = make_view(stats_, without_migration);

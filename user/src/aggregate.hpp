@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The kernel's counters rebuilt from events: what mpctl report shows of a
-// recording, counted the way mpmon_stats_account() counts them.
+// recording, counted the way mpmon_stats_account() counts them, and the
+// pages the events say their migrations moved and could not move.
 #pragma once
 
 #include "stats_view.hpp"
@@ -8,8 +9,14 @@
 #include <linux/mpmon.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace mpctl {
+
+// Sums over the events that carry MPMON_EV_MIGRATION, in base pages.
+struct EventMigration {
+    std::uint64_t moved = 0, failed = 0;
+};
 
 class Aggregate {
 public:
@@ -33,8 +40,13 @@ public:
     // The stats view, with the flush totals of the events.
     StatsView view(const mpmon_info& info) const;
 
+    // Absent when no event carried MPMON_EV_MIGRATION (not 0). The module's
+    // other migration counters (batches, time, by node) are in no event.
+    const std::optional<EventMigration>& migration() const noexcept { return migration_; }
+
 private:
     mpmon_stats stats_{};
+    std::optional<EventMigration> migration_;
     std::uint64_t flush_calls_ = 0, flush_pages_ = 0;
 };
 

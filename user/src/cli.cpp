@@ -37,7 +37,7 @@ constexpr std::array<CommandInfo, 11> commands = {{
     {"info", Command::info, "module and ABI version, probed symbol, ring, nodes, filter"},
     {"stats", Command::stats, "the in-kernel counters and the latency histogram"},
     {"events", Command::events, "drain the event ring: one strace-like line per call"},
-    {"top", Command::top, "callers and targets ranked by calls, pages and time"},
+    {"top", Command::top, "callers and targets ranked by calls or --sort KEY (pages, moved...)"},
     {"reset", Command::reset, "zero the counters and empty the event ring"},
     {"enable", Command::enable, "record move_pages calls"},
     {"disable", Command::disable, "stop recording (the probe stays registered)"},
@@ -54,6 +54,19 @@ po::options_description common_options() {
     d.add_options()("help,h", "show this help")("json", "print JSON (events: one object per line)")(
         "device", po::value<std::string>()->value_name("PATH"), "the mpmon device (/dev/mpmon)");
     return d;
+}
+
+// --sort of top and of report's top view.
+std::string sort_help() {
+    return fmt::format("rank processes by KEY, highest first: {} (default calls; moved and "
+                       "failed: pages their calls' migrations moved or could not move)",
+                       top_sort_names());
+}
+
+TopSort parse_sort(const std::string& text) {
+    if (auto key = parse_top_sort(text))
+        return *key;
+    throw UsageError(fmt::format("--sort: '{}' is not one of {}", text, top_sort_names()));
 }
 
 po::options_description command_options(Command c) {
@@ -86,6 +99,7 @@ po::options_description command_options(Command c) {
         add("interval", text("SECONDS"), "refresh period (default 2)");
         add("count", text("N"), "stop after N refreshes");
         add("rows", text("N"), "rows per table (default 10)");
+        add("sort", text("KEY"), sort_help().c_str());
         break;
     case Command::export_textfile:
         add("textfile-dir", text("DIR"), "write DIR/mpmon.prom (atomically: write, then rename)");
@@ -108,6 +122,7 @@ po::options_description command_options(Command c) {
         add("view", text("VIEW"), "stats (default), top or events");
         add("events", "the events, as mpctl events prints them (--view events)");
         add("rows", text("N"), "rows per table of the top view (default 10)");
+        add("sort", text("KEY"), fmt::format("top view: {}", sort_help()).c_str());
         add("format", text("FORMAT"), "text, json or prometheus (stats view)");
         add("tgid", text("PID"), "events view: only calls from this process");
         add("comm", text("NAME"), "events view: only calls from this command name");
@@ -256,6 +271,8 @@ void take_command(const po::variables_map& vm, Options& o) {
             o.top.count = parse_integer<std::uint64_t>("count", str(vm, "count"), 1, u64max);
         if (vm.count("rows"))
             o.top.rows = parse_integer<std::size_t>("rows", str(vm, "rows"), 1, 1000);
+        if (vm.count("sort"))
+            o.top.sort = parse_sort(str(vm, "sort"));
         break;
     case Command::export_textfile:
         if (!vm.count("textfile-dir"))
@@ -320,6 +337,11 @@ void take_command(const po::variables_map& vm, Options& o) {
                              "(--events)");
         if (o.report.view == ReportView::events && vm.count("rows"))
             throw UsageError("report: --rows is for the top view");
+        if (vm.count("sort")) {
+            if (o.report.view != ReportView::top)
+                throw UsageError("report: --sort is for the top view (--view top)");
+            o.report.sort = parse_sort(str(vm, "sort"));
+        }
         break;
     case Command::filter:
         if (vm.count("tgid"))

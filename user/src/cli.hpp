@@ -3,6 +3,7 @@
 #pragma once
 
 #include "event_filter.hpp"
+#include "top_sort.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -47,6 +48,7 @@ struct TopOptions {
     double interval_s = 2.0;
     std::optional<std::uint64_t> count; // refreshes; default until Ctrl-C
     std::size_t rows = 10;
+    TopSort sort = TopSort::calls; // --sort
 };
 
 struct FilterOptions {
@@ -78,7 +80,8 @@ struct ReportOptions {
     std::string file; // "-": standard input
     ReportView view = ReportView::stats;
     std::size_t rows = 10;
-    EventFilter filter; // of the events view
+    TopSort sort = TopSort::calls; // --sort, of the top view
+    EventFilter filter;            // of the events view
 };
 
 struct Options {

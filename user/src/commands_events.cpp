@@ -118,11 +118,11 @@ Exit cmd_top(const Options& o, Context& ctx) {
         more = more && !ctx.interrupt.fired();
         due = std::max(due + interval, steady_clock::now());
         if (o.json) {
-            auto j = top_json(table, tally.dropped(), o.top.rows);
+            auto j = top_json(table, tally.dropped(), o.top.rows, o.top.sort);
             print_json(ctx.out, j);
         } else {
             ctx.out << fmt::format("{}{}  ", n ? "\n" : "", ctx.clock.now());
-            print_top(ctx.out, table, tally.dropped(), o.top.rows);
+            print_top(ctx.out, table, tally.dropped(), o.top.rows, o.top.sort);
         }
         if (output_gone(ctx.out) || !more)
             break;

@@ -2,11 +2,14 @@
 // mpctl top: who calls move_pages, and on whom, ranked.
 #pragma once
 
+#include "top_sort.hpp"
+
 #include <linux/mpmon.h>
 
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -17,14 +20,19 @@ struct TopRow {
     std::uint32_t pid = 0; // caller tgid, or target pid
     std::string comm;      // caller's comm; for a target, if it was seen calling
     std::uint64_t calls = 0, pages = 0, errors = 0, time_ns = 0;
+    // Base pages the migrations of its calls moved and could not move,
+    // summed over the events that say (MPMON_EV_MIGRATION); absent when
+    // none did.
+    std::optional<std::uint64_t> moved, failed;
 };
 
 class TopTable {
 public:
     void add(const mpmon_event& ev);
-    // Ranked by calls, then pages, then time; at most limit rows.
-    std::vector<TopRow> callers(std::size_t limit) const;
-    std::vector<TopRow> targets(std::size_t limit) const;
+    // Ranked by key, highest first (an absent moved or failed last), then
+    // by calls, pages and time; at most limit rows.
+    std::vector<TopRow> callers(std::size_t limit, TopSort key = TopSort::calls) const;
+    std::vector<TopRow> targets(std::size_t limit, TopSort key = TopSort::calls) const;
     std::uint64_t events() const noexcept { return events_; }
 
 private:
@@ -34,7 +42,9 @@ private:
     std::uint64_t events_ = 0;
 };
 
-void print_top(std::ostream& out, const TopTable& table, std::uint64_t lost, std::size_t limit);
-nlohmann::ordered_json top_json(const TopTable& table, std::uint64_t lost, std::size_t limit);
+void print_top(std::ostream& out, const TopTable& table, std::uint64_t lost, std::size_t limit,
+               TopSort key = TopSort::calls);
+nlohmann::ordered_json top_json(const TopTable& table, std::uint64_t lost, std::size_t limit,
+                                TopSort key = TopSort::calls);
 
 } // namespace mpctl
