@@ -434,6 +434,14 @@ TEST(StatsMmu, InvalidationsWhereTheirSourcesAre) {
     EXPECT_NE(prom.find("mpmon_hpte_total{action=\"removed\"} 14\n"), std::string::npos) << prom;
     EXPECT_EQ(prom.find("mpmon_tlb_shootdown_ipis_total"), std::string::npos) << prom;
 
+    // A radix LPAR: hypercalls, but no HPTE to name: no hpte line.
+    auto radix = s;
+    radix.hpte_removed = radix.hpte_protected = 0;
+    std::ostringstream out_radix;
+    print_stats(out_radix, make_view(radix, info));
+    EXPECT_NE(out_radix.str().find("hcalls "), std::string::npos) << out_radix.str();
+    EXPECT_EQ(out_radix.str().find("hpte "), std::string::npos) << out_radix.str();
+
     // x86_64: only the IPIs.
     info.mmu = MPMON_MMU_X86_PAGING;
     info.inval_sources = MPMON_INVAL_IPI;

@@ -56,8 +56,11 @@ void print_mmu(std::ostream& out, const MmuView& m) {
                     {{"local", m.invalidations->local}, {"global", m.invalidations->global}});
     if (m.hcalls) {
         print_pairs(out, "hcalls", m.hcalls->by_opcode);
-        print_pairs(out, "hpte",
-                    {{"removed", m.hcalls->hpte_removed}, {"protected", m.hcalls->hpte_protected}});
+        // HPTEs exist on hash only; a radix LPAR names none.
+        if (m.hcalls->hpte_removed || m.hcalls->hpte_protected)
+            print_pairs(
+                out, "hpte",
+                {{"removed", m.hcalls->hpte_removed}, {"protected", m.hcalls->hpte_protected}});
     }
     if (m.shootdown_ipis)
         print_pairs(out, "shootdown", {{"ipi rounds", *m.shootdown_ipis}});
