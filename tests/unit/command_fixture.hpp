@@ -4,11 +4,13 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "error.hpp"
 #include "interrupt.hpp"
 
 #include <linux/mpmon.h>
 
 #include <cstring>
+#include <gtest/gtest.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -51,6 +53,18 @@ struct Run {
 inline Options parse(std::vector<const char*> args) {
     args.insert(args.begin(), "mpctl");
     return parse_options(args);
+}
+
+// The message of the UsageError that parsing args throws.
+inline std::string usage_error(std::vector<const char*> args) {
+    try {
+        parse(std::move(args));
+    } catch (const UsageError& e) {
+        EXPECT_EQ(e.code(), Exit::usage);
+        return e.what();
+    }
+    ADD_FAILURE() << "no usage error";
+    return {};
 }
 
 // mpctl ARGS against m, with a clock fixed at the epoch and no Ctrl-C.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.hpp"
+#include "command_fixture.hpp"
 #include "error.hpp"
 
 #include <gtest/gtest.h>
@@ -8,26 +9,8 @@
 
 using namespace mpctl;
 
-namespace {
-
-Options parse(std::vector<const char*> args) {
-    args.insert(args.begin(), "mpctl");
-    return parse_options(args);
-}
-
-// The message of the UsageError that parsing args throws.
-std::string usage_error(std::vector<const char*> args) {
-    try {
-        parse(std::move(args));
-    } catch (const UsageError& e) {
-        EXPECT_EQ(e.code(), Exit::usage);
-        return e.what();
-    }
-    ADD_FAILURE() << "no usage error";
-    return {};
-}
-
-} // namespace
+using mpctl::testing::parse;
+using mpctl::testing::usage_error;
 
 // Boost's placeholder substitution never ended for such arguments.
 TEST(Cli, PlaceholdersInArgumentsEndInAUsageError) {

@@ -59,16 +59,6 @@ std::vector<mpmon_event> capture() {
     return read_event_lines(in);
 }
 
-std::string usage_error(std::vector<const char*> args) {
-    try {
-        parse(std::move(args));
-    } catch (const UsageError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no usage error";
-    return {};
-}
-
 // A scratch directory, removed at the end of the test.
 struct TempDir {
     std::filesystem::path path;

@@ -63,17 +63,6 @@ std::optional<std::uint64_t> calls_of(const Expected& e) {
     return e.calls;
 }
 
-std::string usage_error(std::vector<const char*> args) {
-    try {
-        parse(std::move(args));
-    } catch (const UsageError& e) {
-        EXPECT_EQ(e.code(), Exit::usage);
-        return e.what();
-    }
-    ADD_FAILURE() << "no usage error";
-    return {};
-}
-
 // The whitespace-separated fields of the line of text that starts with who.
 std::vector<std::string> row_fields(const std::string& text, const std::string& who) {
     for (const auto& line : lines(text)) {
