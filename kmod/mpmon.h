@@ -94,13 +94,25 @@ void mpmon_inflight_exit(void);
 void mpmon_inflight_add(struct mpmon_call *c);
 void mpmon_inflight_del(struct mpmon_call *c);
 void mpmon_inflight_add_flush(unsigned int slot, u64 pages);
-void mpmon_inflight_add_inval(unsigned int kind, unsigned int more_kind,
-			      u64 n);
+void mpmon_inflight_add_inval(unsigned int kind, u64 n);
 void mpmon_inflight_add_status(unsigned long status, int start, int value,
 			       int nr);
 bool mpmon_inflight_current_moves(void);
 void mpmon_inflight_add_migrate(const struct mpmon_migrate_batch *b);
 void mpmon_inflight_add_thp(u64 moved, u64 split, u64 failed);
+
+/* mpmon_tp.c: a kernel tracepoint the module attaches to, found by name */
+struct tracepoint;
+
+struct mpmon_tp {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	bool active;
+};
+
+bool mpmon_tp_attach(struct mpmon_tp *t, const char *what);
+void mpmon_tp_detach(struct mpmon_tp *tps, unsigned int n);
 
 /* mpmon_migrate.c */
 void mpmon_migrate_init(void);

@@ -85,19 +85,14 @@ void mpmon_inflight_add_flush(unsigned int slot, u64 pages)
 	c->flush_pages[slot] += pages;
 }
 
-/*
- * A translation invalidation of @kind (enum mpmon_inval) into the current
- * task's move, with @n more of @more_kind (the HPTEs a hypercall names).
- */
-void mpmon_inflight_add_inval(unsigned int kind, unsigned int more_kind,
-			      u64 n)
+/* @n translation invalidations of @kind (enum mpmon_inval), into the move. */
+void mpmon_inflight_add_inval(unsigned int kind, u64 n)
 {
 	struct mpmon_call *c = mpmon_current_call();
 
 	if (!c || c->ev.mode != MPMON_MODE_MOVE)
 		return;
-	c->inval[kind]++;
-	c->inval[more_kind] += n;
+	c->inval[kind] += n;
 }
 
 /*

@@ -165,47 +165,24 @@ static void mpmon_migrate_tp(void *data, unsigned long succeeded,
 			       thp_failed > thp_split ? thp_failed - thp_split : 0);
 }
 
-static struct tracepoint *mpmon_migrate_tp_point;
-
-static void mpmon_migrate_tp_find(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "mm_migrate_pages"))
-		*(struct tracepoint **)priv = tp;
-}
+static struct mpmon_tp mpmon_migrate_tp_point = {
+	.name = "mm_migrate_pages", .probe = mpmon_migrate_tp,
+};
 
 static void mpmon_migrate_tp_init(void)
 {
-	struct tracepoint *tp = NULL;
-	int ret;
-
 	check_trace_callback_type_mm_migrate_pages(mpmon_migrate_tp);
-	for_each_kernel_tracepoint(mpmon_migrate_tp_find, &tp);
-	if (!tp) {
-		pr_info("no migrate:mm_migrate_pages tracepoint: THPs are not counted\n");
-		return;
-	}
-	ret = tracepoint_probe_register(tp, (void *)mpmon_migrate_tp, NULL);
-	if (ret) {
-		pr_info("migrate:mm_migrate_pages not attached (error %d): THPs are not counted\n",
-			ret);
-		return;
-	}
-	mpmon_migrate_tp_point = tp;
+	mpmon_tp_attach(&mpmon_migrate_tp_point, "THPs");
 }
 
 static void mpmon_migrate_tp_exit(void)
 {
-	if (!mpmon_migrate_tp_point)
-		return;
-	tracepoint_probe_unregister(mpmon_migrate_tp_point,
-				    (void *)mpmon_migrate_tp, NULL);
-	tracepoint_synchronize_unregister();
-	mpmon_migrate_tp_point = NULL;
+	mpmon_tp_detach(&mpmon_migrate_tp_point, 1);
 }
 
 static bool mpmon_migrate_tp_active(void)
 {
-	return mpmon_migrate_tp_point;
+	return mpmon_migrate_tp_point.active;
 }
 #else
 static void mpmon_migrate_tp_init(void) { }

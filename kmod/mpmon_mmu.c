@@ -75,71 +75,6 @@ static bool mpmon_probed_in_task(void)
 	return !(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET));
 }
 
-/* A kernel tracepoint the module attaches to, found by name. */
-struct mpmon_tp {
-	const char *name;
-	void *probe;
-	struct tracepoint *tp;
-	bool active;
-};
-
-#ifdef CONFIG_TRACEPOINTS
-static void mpmon_tp_find(struct tracepoint *tp, void *priv)
-{
-	struct mpmon_tp *t = priv;
-
-	if (!strcmp(tp->name, t->name))
-		t->tp = tp;
-}
-
-/* Whether @t's probe is attached; says why not in the log. */
-static bool mpmon_tp_attach(struct mpmon_tp *t, const char *what)
-{
-	int ret;
-
-	for_each_kernel_tracepoint(mpmon_tp_find, t);
-	if (!t->tp) {
-		pr_info("no %s tracepoint: %s are not counted\n", t->name, what);
-		return false;
-	}
-	ret = tracepoint_probe_register(t->tp, t->probe, NULL);
-	if (ret) {
-		pr_info("%s tracepoint not attached (error %d): %s are not counted\n",
-			t->name, ret, what);
-		return false;
-	}
-	t->active = true;
-	return true;
-}
-
-/* Detaches the probes of @tps; none runs, or will, once this returns. */
-static void mpmon_tp_detach(struct mpmon_tp *tps, unsigned int n)
-{
-	bool any = false;
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (!tps[i].active)
-			continue;
-		tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL);
-		tps[i].active = false;
-		any = true;
-	}
-	if (any)
-		tracepoint_synchronize_unregister();
-}
-#else
-static bool mpmon_tp_attach(struct mpmon_tp *t, const char *what)
-{
-	pr_info("no tracepoints in this kernel: %s are not counted\n", what);
-	return false;
-}
-
-static void mpmon_tp_detach(struct mpmon_tp *tps, unsigned int n)
-{
-}
-#endif
-
 #if defined(CONFIG_PPC_BOOK3S_64)
 
 /*
@@ -280,7 +215,7 @@ static void mpmon_tlbie_tp(void *data, unsigned long lpid, unsigned long local,
 	if (lpid || !mpmon_probed_in_task())
 		return;
 	mpmon_inflight_add_inval(local ? MPMON_INV_TLBI_LOCAL :
-				 MPMON_INV_TLBI_GLOBAL, MPMON_INV_TLBI_LOCAL, 0);
+				 MPMON_INV_TLBI_GLOBAL, 1);
 }
 #endif
 
@@ -320,7 +255,9 @@ static void mpmon_hcall_tp(void *data, unsigned long opcode,
 	default:
 		return;
 	}
-	mpmon_inflight_add_inval(MPMON_INV_HCALL + kind, more, n);
+	mpmon_inflight_add_inval(MPMON_INV_HCALL + kind, 1);
+	if (n)
+		mpmon_inflight_add_inval(more, n);
 }
 #endif
 
@@ -420,7 +357,7 @@ static void mpmon_tlb_flush(void *data, int reason, unsigned long pages)
 		break;
 	case TLB_REMOTE_SEND_IPI:
 		slot = MPMON_TLB_IPI;
-		mpmon_inflight_add_inval(MPMON_INV_IPI, MPMON_INV_IPI, 0);
+		mpmon_inflight_add_inval(MPMON_INV_IPI, 1);
 		break;
 	default:
 		return;
