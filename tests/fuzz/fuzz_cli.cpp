@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // libFuzzer target: any command line gives Options or a UsageError, never a
 // crash, another exception or undefined behaviour.
-#include "cli.hpp"
-#include "error.hpp"
+#include "commands/cli.hpp"
+#include "common/error.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -8,11 +8,12 @@
 // the event read back must print the same JSON (its comm aside, when
 // invalid UTF-8 became U+FFFD; and the order of outcome's members, which
 // replay reads as an unordered object).
-#include "error.hpp"
-#include "event_json_line.hpp"
-#include "format_event.hpp"
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "output/event_json_line.hpp"
+#include "output/format_event.hpp"
+#include "recording/parse_event_json.hpp"
 #include "replay.hpp"
-#include "text.hpp"
 
 #include <cstddef>
 #include <cstdint>

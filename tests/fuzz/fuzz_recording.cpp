@@ -2,9 +2,10 @@
 // libFuzzer target: any file given to mpctl report reads as a recording or
 // fails with an Error naming the line, never a crash, another exception or
 // undefined behaviour.
-#include "aggregate.hpp"
-#include "error.hpp"
-#include "recording.hpp"
+#include "common/error.hpp"
+#include "model/aggregate.hpp"
+#include "read_recording.hpp"
+#include "recording/recording.hpp"
 
 #include <cstddef>
 #include <cstdint>

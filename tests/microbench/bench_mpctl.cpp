@@ -4,16 +4,17 @@
 // line, the aggregation of report and top, and whole mpctl events --follow
 // --json and mpctl record runs over a replayed ring.  Rates are events/s
 // (items_per_second).
-#include "aggregate.hpp"
-#include "cli.hpp"
-#include "commands.hpp"
-#include "event_json_line.hpp"
-#include "format_event.hpp"
-#include "format_prometheus.hpp"
-#include "interrupt.hpp"
-#include "json_line.hpp"
+#include "commands/cli.hpp"
+#include "commands/commands.hpp"
+#include "common/interrupt.hpp"
+#include "model/aggregate.hpp"
+#include "model/top.hpp"
+#include "output/event_json_line.hpp"
+#include "output/format_event.hpp"
+#include "output/format_prometheus.hpp"
+#include "output/json_line.hpp"
+#include "recording/parse_event_json.hpp"
 #include "replay.hpp"
-#include "top.hpp"
 
 #include <benchmark/benchmark.h>
 #include <fstream>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "replay.hpp"
 
-#include "error.hpp"
-#include "format_event.hpp"
+#include "common/error.hpp"
+#include "output/format_event.hpp"
+#include "recording/parse_event_json.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -4,7 +4,7 @@
 // micro-benchmarks (not part of mpctl).
 #pragma once
 
-#include "monitor.hpp"
+#include "device/monitor.hpp"
 
 #include <deque>
 #include <istream>

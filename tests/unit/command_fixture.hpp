@@ -2,10 +2,10 @@
 // Running mpctl commands against a replayed module, shared by the tests.
 #pragma once
 
-#include "cli.hpp"
-#include "commands.hpp"
-#include "error.hpp"
-#include "interrupt.hpp"
+#include "commands/cli.hpp"
+#include "commands/commands.hpp"
+#include "common/error.hpp"
+#include "common/interrupt.hpp"
 
 #include <linux/mpmon.h>
 

@@ -4,9 +4,9 @@
 // reader.
 #pragma once
 
-#include "event_json_line.hpp"
-#include "format_info.hpp"
-#include "json_line.hpp"
+#include "output/event_json_line.hpp"
+#include "output/format_info.hpp"
+#include "output/json_line.hpp"
 
 #include <linux/mpmon.h>
 

@@ -5,9 +5,9 @@
 // dropped event still takes its number, so a gap in seq is a drop).
 #pragma once
 
+#include "common/interrupt.hpp"
+#include "device/monitor.hpp"
 #include "events_fixture.hpp"
-#include "interrupt.hpp"
-#include "monitor.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "cli.hpp"
 #include "command_fixture.hpp"
-#include "error.hpp"
+#include "commands/cli.hpp"
+#include "common/error.hpp"
 
 #include <gtest/gtest.h>
 #include <string>

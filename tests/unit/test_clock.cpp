@@ -2,8 +2,8 @@
 // Timestamps for machines: RFC 3339 with the zone's offset, e.g. in
 // mpctl stats --watch --json, where a bare local HH:MM:SS names no day and
 // no zone.
-#include "clock.hpp"
 #include "command_fixture.hpp"
+#include "output/clock.hpp"
 #include "replay.hpp"
 
 #include <cstdlib>

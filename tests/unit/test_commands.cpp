@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "command_fixture.hpp"
-#include "commands.hpp"
-#include "drain.hpp"
-#include "error.hpp"
+#include "commands/commands.hpp"
+#include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "events_fixture.hpp"
-#include "interrupt.hpp"
-#include "recording.hpp"
+#include "follow/drain.hpp"
+#include "read_recording.hpp"
+#include "recording/recording.hpp"
 #include "replay.hpp"
 
 #include <algorithm>

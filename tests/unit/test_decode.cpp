@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "decode.hpp"
+#include "model/decode.hpp"
 
 #include <cerrno>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The device class and the mpctl binary without a loaded module: the host
 // never loads mpmon.ko, the VM suite tests the real device.
-#include "device.hpp"
+#include "device/device.hpp"
 
 #include <array>
 #include <cerrno>

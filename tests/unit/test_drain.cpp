@@ -2,9 +2,9 @@
 // The drain loop of mpctl events without --follow, against a replayed ring
 // (test_drain_follow.cpp: the following drain, on a reader thread).
 #include "command_fixture.hpp"
-#include "drain.hpp"
+#include "common/interrupt.hpp"
 #include "events_fixture.hpp"
-#include "interrupt.hpp"
+#include "follow/drain.hpp"
 #include "replay.hpp"
 
 #include <gtest/gtest.h>

@@ -4,10 +4,10 @@
 // order, none lost or passed on twice, the limit, the deadline, Ctrl-C once
 // and twice, the buffer's bound, the consumer's stop, errors, and the
 // kernel's watermark.
-#include "drain.hpp"
-#include "error.hpp"
+#include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "eventually.hpp"
-#include "interrupt.hpp"
+#include "follow/drain.hpp"
 #include "live_ring.hpp"
 
 #include <atomic>

@@ -4,14 +4,15 @@
 // byte for byte; and, read back, every field of thousands of random events
 // with hostile comms, odd flags and duplicate nodes, whatever the event
 // before left in the reused object.
-#include "clock.hpp"
-#include "decode.hpp"
-#include "event_json_line.hpp"
+#include "common/text.hpp"
 #include "events_fixture.hpp"
-#include "format_event.hpp"
-#include "json_line.hpp"
+#include "model/decode.hpp"
+#include "output/clock.hpp"
+#include "output/event_json_line.hpp"
+#include "output/format_event.hpp"
+#include "output/json_line.hpp"
+#include "recording/parse_event_json.hpp"
 #include "replay.hpp"
-#include "text.hpp"
 
 #include <array>
 #include <cerrno>

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "command_fixture.hpp"
-#include "error.hpp"
+#include "common/error.hpp"
 #include "events_fixture.hpp"
-#include "format_event.hpp"
 #include "live_ring.hpp"
+#include "model/top.hpp"
+#include "output/format_event.hpp"
+#include "output/format_top.hpp"
+#include "recording/parse_event_json.hpp"
 #include "replay.hpp"
-#include "top.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -4,14 +4,14 @@
 // every output prints them without negating them (undefined behaviour, which
 // UBSan stops on in the unit group), and the aggregate counts them as
 // "other" errnos.
-#include "aggregate.hpp"
 #include "command_fixture.hpp"
-#include "commands.hpp"
-#include "decode.hpp"
-#include "event_json_line.hpp"
+#include "commands/commands.hpp"
 #include "events_fixture.hpp"
-#include "format_event.hpp"
-#include "json_line.hpp"
+#include "model/aggregate.hpp"
+#include "model/decode.hpp"
+#include "output/event_json_line.hpp"
+#include "output/format_event.hpp"
+#include "output/json_line.hpp"
 #include "replay.hpp"
 
 #include <cerrno>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "latency.hpp"
+#include "model/latency.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 #include <linux/mpmon.h>
 
 #include <algorithm>

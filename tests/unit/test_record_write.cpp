@@ -3,10 +3,11 @@
 // final close are checked, and a failure ends mpctl with the reason
 // instead of "recorded N events".
 #include "command_fixture.hpp"
-#include "error.hpp"
+#include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "events_fixture.hpp"
-#include "interrupt.hpp"
-#include "recording.hpp"
+#include "read_recording.hpp"
+#include "recording/recording.hpp"
 #include "replay.hpp"
 
 #include <cerrno>

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 // mpctl record / report / export and the Prometheus format.
-#include "aggregate.hpp"
-#include "cli.hpp"
 #include "command_fixture.hpp"
-#include "commands.hpp"
-#include "error.hpp"
+#include "commands/cli.hpp"
+#include "commands/commands.hpp"
+#include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "events_fixture.hpp"
-#include "format_info.hpp"
-#include "format_prometheus.hpp"
-#include "format_stats.hpp"
-#include "interrupt.hpp"
 #include "jsonl_recording.hpp"
-#include "recording.hpp"
+#include "model/aggregate.hpp"
+#include "output/format_info.hpp"
+#include "output/format_prometheus.hpp"
+#include "output/format_stats.hpp"
+#include "output/textfile.hpp"
+#include "read_recording.hpp"
+#include "recording/parse_info_json.hpp"
+#include "recording/recording.hpp"
 #include "replay.hpp"
-#include "textfile.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -4,17 +4,18 @@
 // cut short or damaged anywhere gives the reader's message (the byte and
 // what was expected), never a crash; report --events prints what mpctl
 // events prints.
-#include "aggregate.hpp"
 #include "command_fixture.hpp"
-#include "error.hpp"
-#include "event_json_line.hpp"
+#include "common/error.hpp"
 #include "events_fixture.hpp"
-#include "format_info.hpp"
-#include "format_stats.hpp"
-#include "recording.hpp"
-#include "recording_format.hpp"
+#include "model/aggregate.hpp"
+#include "model/stats_view.hpp"
+#include "output/event_json_line.hpp"
+#include "output/format_info.hpp"
+#include "output/format_stats.hpp"
+#include "read_recording.hpp"
+#include "recording/recording.hpp"
+#include "recording/recording_format.hpp"
 #include "replay.hpp"
-#include "stats_view.hpp"
 
 #include <array>
 #include <cstring>

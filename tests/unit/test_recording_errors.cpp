@@ -3,7 +3,7 @@
 // and the field that is wrong, whatever is wrong with it: missing, of
 // another type, out of range, or a malformed number in a string.
 #include "command_fixture.hpp"
-#include "error.hpp"
+#include "common/error.hpp"
 #include "events_fixture.hpp"
 #include "jsonl_recording.hpp"
 

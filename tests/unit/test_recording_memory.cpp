@@ -4,8 +4,8 @@
 // than 64 MiB, measured by the kernel (ru_maxrss of the child), and no
 // more than it holds for 1,000 events.
 #include "events_fixture.hpp"
-#include "fd_output.hpp"
-#include "recording_writer.hpp"
+#include "output/fd_output.hpp"
+#include "recording/recording_writer.hpp"
 
 #include <algorithm>
 #include <csignal>

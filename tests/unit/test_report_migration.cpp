@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 // mpctl report's pages moved and failed: summed over the events that say,
 // absent when none does.
-#include "aggregate.hpp"
 #include "command_fixture.hpp"
 #include "migration_fixture.hpp"
+#include "model/aggregate.hpp"
 #include "replay.hpp"
 
 #include <algorithm>

@@ -3,12 +3,13 @@
 // events already read are written out; a second one while they are being
 // written ends mpctl at once, saying how many were not written.
 #include "command_fixture.hpp"
+#include "common/interrupt.hpp"
+#include "common/text.hpp"
 #include "events_fixture.hpp"
 #include "eventually.hpp"
-#include "interrupt.hpp"
-#include "recording.hpp"
+#include "read_recording.hpp"
+#include "recording/recording.hpp"
 #include "replay.hpp"
-#include "text.hpp"
 
 #include <atomic>
 #include <csignal>

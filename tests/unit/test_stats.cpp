@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "format_prometheus.hpp"
-#include "format_stats.hpp"
-#include "stats_view.hpp"
+#include "model/stats_view.hpp"
+#include "output/format_prometheus.hpp"
+#include "output/format_stats.hpp"
 
 #include <cerrno>
 #include <cstring>

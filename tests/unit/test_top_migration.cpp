@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // mpctl top's pages moved and failed per process, and its --sort keys.
-#include "cli.hpp"
 #include "command_fixture.hpp"
-#include "error.hpp"
+#include "commands/cli.hpp"
+#include "common/error.hpp"
 #include "migration_fixture.hpp"
+#include "model/top.hpp"
+#include "output/format_top.hpp"
 #include "replay.hpp"
-#include "top.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -4,10 +4,13 @@
 // back as they were: mpctl reads every recording it writes.
 #include "command_fixture.hpp"
 #include "events_fixture.hpp"
-#include "format_event.hpp"
-#include "format_info.hpp"
-#include "json_line.hpp"
-#include "recording.hpp"
+#include "output/format_event.hpp"
+#include "output/format_info.hpp"
+#include "output/json_line.hpp"
+#include "read_recording.hpp"
+#include "recording/parse_event_json.hpp"
+#include "recording/parse_info_json.hpp"
+#include "recording/recording.hpp"
 #include "replay.hpp"
 
 #include <gtest/gtest.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 // mpctl: the control utility of the mpmon kernel module.
-#include "cli.hpp"
-#include "commands.hpp"
-#include "device.hpp"
-#include "error.hpp"
-#include "fd_output.hpp"
-#include "interrupt.hpp"
+#include "commands/cli.hpp"
+#include "commands/commands.hpp"
+#include "common/error.hpp"
+#include "common/interrupt.hpp"
+#include "device/device.hpp"
+#include "output/fd_output.hpp"
 
 #include <linux/mpmon.h>
 
