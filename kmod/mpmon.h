@@ -169,5 +169,6 @@ void mpmon_dev_exit(void);
 int mpmon_mmu_init(void);
 void mpmon_mmu_exit(void);
 void mpmon_mmu_info(struct mpmon_info *info);
+u32 mpmon_inval_sources(void);
 
 #endif /* MPMON_H */

@@ -31,7 +31,7 @@ MODULE_PARM_DESC(maxactive, "concurrent move_pages calls tracked (1..4096, defau
 
 /*
  * The ring holds what arrives while a reader is away: 49,152 events
- * (18 MiB) are about 330 ms of the fastest storm measured under emulation
+ * (24 MiB) are about 330 ms of the fastest storm measured under emulation
  * (150,000 calls/s).  SET_RING changes it at run time.
  */
 static unsigned int mpmon_ring_events = 49152;
@@ -118,7 +118,7 @@ static int __init mpmon_init(void)
 
 	BUILD_BUG_ON(sizeof(struct mpmon_info) != MPMON_INFO_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct mpmon_stats) != MPMON_STATS_SIZE_VER4);
-	BUILD_BUG_ON(sizeof(struct mpmon_event) != MPMON_EVENT_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mpmon_event) != MPMON_EVENT_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct mpmon_event) % 8);
 	BUILD_BUG_ON(sizeof(struct mpmon_read_events) !=
 		     MPMON_READ_EVENTS_SIZE_VER0);

@@ -290,7 +290,7 @@ static void mpmon_inval_attach(void)
 				"invalidating hypercalls");
 }
 
-static u32 mpmon_inval_sources(void)
+u32 mpmon_inval_sources(void)
 {
 	return (mpmon_power_tp[MPMON_TP_TLBIE].active ? MPMON_INVAL_TLBIE : 0) |
 	       (mpmon_power_tp[MPMON_TP_HCALL].active ? MPMON_INVAL_HCALL : 0);
@@ -370,7 +370,7 @@ static struct mpmon_tp mpmon_tlb_tp = {
 	.name = "tlb_flush", .probe = mpmon_tlb_flush,
 };
 
-static u32 mpmon_inval_sources(void)
+u32 mpmon_inval_sources(void)
 {
 	return mpmon_tlb_tp.active ? MPMON_INVAL_IPI : 0;
 }
@@ -403,7 +403,7 @@ static void mpmon_mmu_arch_info(struct mpmon_info *info)
 	info->page_sizes = BIT_ULL(PAGE_SHIFT);
 }
 
-static u32 mpmon_inval_sources(void)
+u32 mpmon_inval_sources(void)
 {
 	return 0;
 }

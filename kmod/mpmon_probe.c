@@ -230,6 +230,85 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+static inline u32 mpmon_sat32(u64 v)
+{
+	return min_t(u64, v, U32_MAX);
+}
+
+#define MPMON_EV_ANATOMY (MPMON_EV_MIGRATION | MPMON_EV_RUNS | MPMON_EV_THP | \
+			  MPMON_EV_STAYED)
+
+/*
+ * What a move's migrate_pages() runs did, where they were all followed,
+ * and the translation invalidations it caused: into its event, from
+ * pages_moved on, and into c->stayed for the counters.
+ */
+static void mpmon_event_migration(struct mpmon_call *c)
+{
+	struct mpmon_event *ev = &c->ev;
+	u64 other;
+	unsigned int i;
+	s64 stayed;
+
+	memset((char *)ev + offsetof(struct mpmon_event, pages_moved), 0,
+	       sizeof(*ev) - offsetof(struct mpmon_event, pages_moved));
+	ev->flags &= ~MPMON_EV_ANATOMY;
+	c->stayed = -1;
+	if (ev->mode != MPMON_MODE_MOVE)
+		return;
+	ev->inval_sources = mpmon_inval_sources();
+	if (ev->inval_sources) {
+		ev->tlbi_local = mpmon_sat32(c->inval[MPMON_INV_TLBI_LOCAL]);
+		ev->tlbi_global = mpmon_sat32(c->inval[MPMON_INV_TLBI_GLOBAL]);
+		ev->hpte_removed = mpmon_sat32(c->inval[MPMON_INV_HPTE_REMOVED]);
+		ev->hpte_protected =
+			mpmon_sat32(c->inval[MPMON_INV_HPTE_PROTECTED]);
+		ev->shootdown_ipis = mpmon_sat32(c->inval[MPMON_INV_IPI]);
+		for (i = 0; i < MPMON_EVENT_HCALLS; i++)
+			ev->hcalls[i] = mpmon_sat32(c->inval[MPMON_INV_HCALL + i]);
+	}
+	if (!mpmon_migrate_probed() || c->mig.inexact)
+		return;
+	ev->flags |= MPMON_EV_MIGRATION | MPMON_EV_RUNS;
+	ev->pages_moved = mpmon_sat32(c->mig.moved);
+	ev->pages_failed = mpmon_sat32(c->mig.failed);
+	ev->migrate_batches = mpmon_sat32(c->mig.batches);
+	ev->migrate_ns = c->mig.ns;
+	ev->failed_busy = mpmon_sat32(c->mig.busy);
+	ev->failed_nomem = mpmon_sat32(c->mig.nomem);
+	ev->failed_other = mpmon_sat32(c->mig.failed - c->mig.busy -
+				       c->mig.nomem);
+	other = c->mig.moved_other;
+	for (i = 0; i < c->mig.nr_moves; i++) {
+		struct mpmon_event_move *m = &ev->moves[ev->nr_moves];
+
+		if (ev->nr_moves == MPMON_EVENT_MOVES ||
+		    (u32)c->mig.moves[i].from > U16_MAX ||
+		    (u32)c->mig.moves[i].to > U16_MAX) {
+			other += c->mig.moves[i].pages;
+			continue;
+		}
+		m->from = c->mig.moves[i].from;
+		m->to = c->mig.moves[i].to;
+		m->pages = mpmon_sat32(c->mig.moves[i].pages);
+		ev->nr_moves++;
+	}
+	ev->moved_other = mpmon_sat32(other);
+	if (mpmon_migrate_sources() & MPMON_MIGRATE_THP) {
+		ev->flags |= MPMON_EV_THP;
+		ev->thp_moved = mpmon_sat32(c->mig.thp_moved);
+		ev->thp_split = mpmon_sat32(c->mig.thp_split);
+		ev->thp_failed = mpmon_sat32(c->mig.thp_failed);
+	}
+	/* every status write seen, or read back after a 0 */
+	stayed = mpmon_outcome_stayed(c, mpmon_store_active || ev->ret == 0);
+	c->stayed = stayed;
+	if (stayed >= 0) {
+		ev->flags |= MPMON_EV_STAYED;
+		ev->pages_stayed = mpmon_sat32(stayed);
+	}
+}
+
 /*
  * Every call but a counters-only query: its outcome from the status
  * entries seen or read back, its counters, and its event.  Out of line,
@@ -238,7 +317,7 @@ static int mpmon_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static noinline void mpmon_return_call(struct mpmon_call *c)
 {
 	struct mpmon_event *ev = &c->ev;
-	bool readback, seen, stored = false;
+	bool readback, stored = false;
 	unsigned long flags;
 	unsigned int i;
 
@@ -265,20 +344,7 @@ static noinline void mpmon_return_call(struct mpmon_call *c)
 	ev->pages_not_written = ev->count - ev->pages_written -
 				ev->pages_truncated - ev->pages_unknown;
 
-	/* What its migrate_pages() runs did, where they were all followed. */
-	ev->flags &= ~MPMON_EV_MIGRATION;
-	ev->pages_moved = 0;
-	ev->pages_failed = 0;
-	c->stayed = -1;
-	if (ev->mode == MPMON_MODE_MOVE && mpmon_migrate_probed() &&
-	    !c->mig.inexact) {
-		ev->flags |= MPMON_EV_MIGRATION;
-		ev->pages_moved = min_t(u64, c->mig.moved, U32_MAX);
-		ev->pages_failed = min_t(u64, c->mig.failed, U32_MAX);
-		/* every status write seen, or read back after a 0 */
-		seen = mpmon_store_active || ev->ret == 0;
-		c->stayed = mpmon_outcome_stayed(c, seen);
-	}
+	mpmon_event_migration(c);
 	ev->flush_calls = 0;
 	ev->flush_pages = 0;
 	for (i = 0; ev->mode == MPMON_MODE_MOVE && i < MPMON_FLUSH_PROBES; i++) {

@@ -1633,6 +1633,50 @@ static void where(void **pages, int n, int *node)
 }
 
 /*
+ * A move's event against its step's truth: the pages moved by source and
+ * target node (@pair), failed (all held by a pipe: busy), and at least one
+ * migrate_pages() run if any page needed moving (@need).
+ */
+static void check_event_runs(int step, const struct mpmon_event *ev,
+			     unsigned int pair[2][2], unsigned int failed,
+			     int need)
+{
+	unsigned int seen[2][2] = { { 0 } }, i, from, to;
+
+	EXPECT_EQ("event runs flag", MPMON_EV_RUNS, ev->flags & MPMON_EV_RUNS);
+	EXPECT_EQ("event failed_busy", failed, ev->failed_busy);
+	EXPECT_EQ("event failed_nomem", 0, ev->failed_nomem);
+	EXPECT_EQ("event failed_other", 0, ev->failed_other);
+	EXPECT_EQ("event moved_other", 0, ev->moved_other);
+	if (ev->nr_moves > MPMON_EVENT_MOVES) {
+		bad("step %d: event nr_moves %u", step, ev->nr_moves);
+		return;
+	}
+	for (i = 0; i < ev->nr_moves; i++) {
+		from = ev->moves[i].from;
+		to = ev->moves[i].to;
+		if (from > 1 || to > 1 || seen[from][to] || !ev->moves[i].pages) {
+			bad("step %d: event moves[%u] %u>%u %u pages", step, i,
+			    from, to, ev->moves[i].pages);
+			continue;
+		}
+		seen[from][to] = ev->moves[i].pages;
+	}
+	for (from = 0; from < 2; from++)
+		for (to = 0; to < 2; to++)
+			if (seen[from][to] != pair[from][to])
+				bad("step %d: event says %u pages moved %u>%u, the workload %u",
+				    step, seen[from][to], from, to,
+				    pair[from][to]);
+	if (need && (!ev->migrate_batches || !ev->migrate_ns))
+		bad("step %d: event says %u runs in %llu ns", step,
+		    ev->migrate_batches, (unsigned long long)ev->migrate_ns);
+	if (!need && ev->migrate_batches)
+		bad("step %d: nothing to move, yet %u runs", step,
+		    ev->migrate_batches);
+}
+
+/*
  * What the migrate_pages() runs of moves did, against the workload's own
  * truth: where each page was before and after each call (queried), so
  * which moved from where to where, and which the kernel tried to move and
@@ -1672,7 +1716,9 @@ static int test_migration(void)
 	reset();
 	for (k = 0; k < (int)(sizeof(steps) / sizeof(steps[0])); k++) {
 		int first = steps[k].first, n = steps[k].n, need = 0;
-		unsigned int step_moved = 0, step_failed = 0;
+		unsigned int step_moved = 0, step_failed = 0, step_stayed = 0;
+		unsigned int pair[2][2] = { { 0 } };
+		int stayed_known;
 
 		p[0] = p[1] = -1;
 		if (steps[k].pinned >= 0) {
@@ -1691,20 +1737,23 @@ static int test_migration(void)
 		if (steps[k].pinned >= 0 && ret <= 0)
 			bad("step %d: a move with a page held by a pipe returned %ld",
 			    k, ret);
+		/*
+		 * Stayed is known where every status write was seen: by the
+		 * store_status() probe, or read back after 0.
+		 */
+		stayed_known = ret == 0 ||
+			       info.status_source == MPMON_STATUS_STORE_PROBE;
 		for (i = 0; i < n; i++) {
 			if (before[i] < 0 || before[i] > 1 || after[i] < 0 ||
 			    after[i] > 1)
 				die("a page on a node other than 0 and 1");
-			/*
-			 * Stayed is known where every status write was seen:
-			 * by the store_status() probe, or read back after 0.
-			 */
-			if (before[i] == steps[k].target &&
-			    (ret == 0 || info.status_source ==
-					 MPMON_STATUS_STORE_PROBE))
+			if (before[i] == steps[k].target && stayed_known) {
 				stayed++;
+				step_stayed++;
+			}
 			if (before[i] != after[i]) {
 				moved[before[i]][after[i]]++;
+				pair[before[i]][after[i]]++;
 				step_moved++;
 			} else if (before[i] != steps[k].target) {
 				failed++;
@@ -1726,6 +1775,12 @@ static int test_migration(void)
 			EXPECT_EQ("event pages_failed", step_failed,
 				  ev[i].pages_failed);
 			EXPECT_EQ("event ret", ret, ev[i].ret);
+			check_event_runs(k, &ev[i], pair, step_failed, need);
+			EXPECT_EQ("event stayed flag",
+				  stayed_known ? MPMON_EV_STAYED : 0,
+				  ev[i].flags & MPMON_EV_STAYED);
+			EXPECT_EQ("event pages_stayed", step_stayed,
+				  ev[i].pages_stayed);
 		}
 		if (p[0] >= 0) {
 			close(p[0]);
@@ -1860,6 +1915,7 @@ static void move_thp(char *thp, long n, long folio_pages, int whole)
 {
 	int status, target, *where_now, i, on_target = 0, in_thp = 0, known = 1;
 	uint64_t want_moved = 0, want_split = 0, want_failed = 0;
+	struct mpmon_event ev[4];
 	struct mpmon_stats g;
 	void **sub;
 
@@ -1895,6 +1951,18 @@ static void move_thp(char *thp, long n, long folio_pages, int whole)
 	EXPECT_EQ("thp_moved", want_moved, g.thp_moved);
 	EXPECT_EQ("thp_split", want_split, g.thp_split);
 	EXPECT_EQ("thp_failed", want_failed, g.thp_failed);
+	/* The move's event (the first; the query after it follows). */
+	if (read_events(ev, 4) < 1 || ev[0].mode != MPMON_MODE_MOVE) {
+		bad("no event of the huge page's move");
+	} else {
+		EXPECT_EQ("event thp flag", MPMON_EV_THP,
+			  ev[0].flags & MPMON_EV_THP);
+		EXPECT_EQ("event thp_moved", want_moved, ev[0].thp_moved);
+		EXPECT_EQ("event thp_split", want_split, ev[0].thp_split);
+		EXPECT_EQ("event thp_failed", want_failed, ev[0].thp_failed);
+		EXPECT_EQ("event pages_moved", g.pages_moved,
+			  ev[0].pages_moved);
+	}
 	if (whole) {
 		EXPECT_EQ("pages_moved (base pages)", on_target, g.pages_moved);
 	} else {
@@ -2018,6 +2086,45 @@ static int inv_moves(char *buf)
 	return 0;
 }
 
+/*
+ * Each count is attributed to the call that caused it: the move events'
+ * invalidations add up to the counters (nothing else moved meanwhile).
+ */
+static void inv_check_events(const struct mpmon_stats *g)
+{
+	unsigned long long sum[5 + MPMON_EVENT_HCALLS] = { 0 };
+	struct mpmon_event ev[16];
+	struct mpmon_info info;
+	int n, i, j, moves = 0;
+
+	get_info(&info);
+
+	while ((n = read_events(ev, 16)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (ev[i].mode != MPMON_MODE_MOVE)
+				continue;
+			moves++;
+			EXPECT_EQ("event inval_sources", info.inval_sources,
+				  ev[i].inval_sources);
+			sum[0] += ev[i].tlbi_local;
+			sum[1] += ev[i].tlbi_global;
+			sum[2] += ev[i].hpte_removed;
+			sum[3] += ev[i].hpte_protected;
+			sum[4] += ev[i].shootdown_ipis;
+			for (j = 0; j < MPMON_EVENT_HCALLS; j++)
+				sum[5 + j] += ev[i].hcalls[j];
+		}
+	}
+	EXPECT_EQ("move events", 2, moves);
+	EXPECT_EQ("events' tlbi_local", g->tlbi_local, sum[0]);
+	EXPECT_EQ("events' tlbi_global", g->tlbi_global, sum[1]);
+	EXPECT_EQ("events' hpte_removed", g->hpte_removed, sum[2]);
+	EXPECT_EQ("events' hpte_protected", g->hpte_protected, sum[3]);
+	EXPECT_EQ("events' shootdown_ipis", g->shootdown_ipis, sum[4]);
+	for (j = 0; j < MPMON_EVENT_HCALLS; j++)
+		EXPECT_EQ("events' hcalls", g->hcalls[j], sum[5 + j]);
+}
+
 /* A fresh process born on CPU 0 makes the moves; @two_cpus: with a spinner. */
 static void inv_run(int two_cpus, struct mpmon_stats *g)
 {
@@ -2055,6 +2162,7 @@ static void inv_run(int two_cpus, struct mpmon_stats *g)
 		bad("the %s child's moves failed (status %#x)",
 		    two_cpus ? "two-CPU" : "one-CPU", st);
 	get_stats(g);
+	inv_check_events(g);
 }
 
 static unsigned long long hpte_hcalls(const struct mpmon_stats *g)
@@ -2120,6 +2228,167 @@ static int test_invalidations(void)
 	       two.hcalls[MPMON_HCALL_RPT_INVALIDATE],
 	       (unsigned long long)two.hpte_removed,
 	       (unsigned long long)two.shootdown_ipis);
+	return 1;
+}
+
+/* A node's MemTotal in bytes, from sysfs; -1 if not known. */
+static long long node_mem_total(int node)
+{
+	char path[64], line[128];
+	long long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
+		 node);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Node %*d MemTotal: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+/* A line in the kernel log. */
+static void kmsg(const char *line)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+		die("write /dev/kmsg");
+	close(fd);
+}
+
+/*
+ * A move to a node with no free memory.  The kernel allocates the target
+ * pages with __GFP_THISNODE, which neither falls back to another node nor
+ * wakes the OOM killer: migrate_pages() gives up with -ENOMEM, and
+ * move_pages() returns -ENOMEM and writes no status, though the pages of
+ * the run before the failure moved.  Node 1 is filled by moving anonymous
+ * pages there (no swap: they stay) chunk by chunk, until a move fails;
+ * the truth is where each page of that call is before and after it.
+ */
+static int test_nomem(void)
+{
+	long chunk = (16L << 20) / psize, nchunks, c, i, mapped = 0;
+	long long total = node_mem_total(1);
+	int *nodes, *status, *after;
+	unsigned int moved = 0, failed = 0;
+	struct mpmon_event ev[4];
+	struct mpmon_info info;
+	struct mpmon_stats g;
+	char **bufs;
+	void **pages;
+	long ret = 0;
+
+	get_info(&info);
+	if (!(info.migrate_sources & MPMON_MIGRATE_REASONS)) {
+		printf("SKIP nomem: failure reasons are not counted (migrate_sources %#x)\n",
+		       info.migrate_sources);
+		return -1;
+	}
+	if (total <= 0 || total > (4LL << 30)) {
+		printf("SKIP nomem: node 1 has %lld bytes (not 1 B to 4 GiB)\n",
+		       total);
+		return -1;
+	}
+	nchunks = total / (chunk * psize) + 8;
+	bufs = calloc(nchunks, sizeof(*bufs));
+	pages = calloc(chunk, sizeof(*pages));
+	nodes = calloc(chunk, sizeof(*nodes));
+	status = calloc(chunk, sizeof(*status));
+	after = calloc(chunk, sizeof(*after));
+	if (!bufs || !pages || !nodes || !status || !after)
+		die("calloc");
+	/* The allocator reports its failures: mpvm knows these are meant. */
+	kmsg("mpvm: expect page allocation failures (selftest nomem)");
+	for (c = 0; c < nchunks; c++) {
+		int tries;
+
+		/* Base pages: a huge page would be moved or split whole. */
+		bufs[c] = mmap(NULL, chunk * psize, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (bufs[c] == MAP_FAILED)
+			die("mmap");
+		mapped++;
+		madvise(bufs[c], chunk * psize, MADV_NOHUGEPAGE);
+		memset(bufs[c], 0x5a, chunk * psize);
+		for (i = 0; i < chunk; i++) {
+			pages[i] = bufs[c] + i * psize;
+			nodes[i] = 0;
+		}
+		/*
+		 * All on node 0 first, so that the move to node 1 is one run;
+		 * a page still in a CPU's LRU batch is busy for a moment.
+		 */
+		for (tries = 0; tries < 10; tries++) {
+			ret = mp(0, chunk, pages, nodes, status, MPOL_MF_MOVE);
+			for (i = 0; i < chunk && !ret; i++)
+				if (status[i] != 0)
+					ret = status[i];
+			if (!ret)
+				break;
+			usleep(10000);
+		}
+		if (ret) {
+			for (i = 0; i < chunk && status[i] == 0; i++)
+				;
+			bad("chunk %ld: placing %ld pages on node 0: returned or stored %ld (entry %ld of %d tries)",
+			    c, chunk, ret, i, tries);
+			goto out;
+		}
+		for (i = 0; i < chunk; i++)
+			nodes[i] = 1;
+		reset();
+		ret = mp(0, chunk, pages, nodes, status, MPOL_MF_MOVE);
+		if (ret == 0)
+			continue;
+		break;
+	}
+	if (c == nchunks) {
+		bad("node 1 (%lld bytes) took %ld chunks of %ld pages without a failure",
+		    total, nchunks, chunk);
+		goto out;
+	}
+	if (ret != -ENOMEM) {
+		bad("filling node 1: a move returned %ld, expected -ENOMEM",
+		    ret);
+		goto out;
+	}
+	where(pages, chunk, after);
+	for (i = 0; i < chunk; i++) {
+		if (after[i] == 1)
+			moved++;
+		else
+			failed++;
+	}
+	get_stats(&g);
+	EXPECT_EQ("failed_nomem", failed, g.failed_nomem);
+	EXPECT_EQ("pages_failed", failed, g.pages_failed);
+	EXPECT_EQ("failed_busy", 0, g.failed_busy);
+	EXPECT_EQ("pages_moved", moved, g.pages_moved);
+	EXPECT_EQ("moved[0][1]", moved, g.moved[0][1]);
+	if (read_events(ev, 4) < 1 || ev[0].mode != MPMON_MODE_MOVE) {
+		bad("no event of the failed move");
+	} else {
+		EXPECT_EQ("event ret", -ENOMEM, ev[0].ret);
+		EXPECT_EQ("event pages_moved", moved, ev[0].pages_moved);
+		EXPECT_EQ("event failed_nomem", failed, ev[0].failed_nomem);
+		EXPECT_EQ("event failed_busy", 0, ev[0].failed_busy);
+		EXPECT_EQ("event pages_written", 0, ev[0].pages_written);
+	}
+	printf("NOTE nomem: node 1 (%lld MiB) full after %ld chunks of %ld pages; the last move returned %ld: %u pages moved, %u failed\n",
+	       total >> 20, c, chunk, ret, moved, failed);
+out:
+	for (i = 0; i < mapped; i++)
+		munmap(bufs[i], chunk * psize);
+	kmsg("mpvm: no more page allocation failures (selftest nomem)");
+	free(bufs);
+	free(pages);
+	free(nodes);
+	free(status);
+	free(after);
 	return 1;
 }
 
@@ -2470,6 +2739,7 @@ static const struct {
 	{ "migration", test_migration, 1 },
 	{ "thp", test_thp, 1 },
 	{ "invalidations", test_invalidations, 1 },
+	{ "nomem", test_nomem, 1 },
 	{ "migration_off", test_migration_off, 0 },
 	{ "ring_overflow", test_ring_overflow, 0 },
 };

@@ -127,6 +127,17 @@ enum mpmon_hcall {
  * migrate_pages() runs did (mpmon_info.migrate_sources)
  */
 #define MPMON_EV_MIGRATION	(1U << 6)
+/*
+ * Event size 2 (MPMON_EVENT_SIZE_VER1), each set only by a module that
+ * fills the fields it names, so that a field left at 0 by an older module
+ * is not taken for a count:
+ * RUNS: migrate_batches, migrate_ns, failed_busy/_nomem/_other, moves[]
+ * (with MPMON_EV_MIGRATION); THP: thp_*; STAYED: pages_stayed.  The
+ * invalidation counts say what they hold in the event's inval_sources.
+ */
+#define MPMON_EV_RUNS		(1U << 7)
+#define MPMON_EV_THP		(1U << 8)
+#define MPMON_EV_STAYED		(1U << 9)
 
 /* ---- GET_VERSION ------------------------------------------------------ */
 struct mpmon_version {
@@ -340,6 +351,16 @@ struct mpmon_node_pages {
 	__u32 pages;
 };
 
+/* struct mpmon_event.moves: pages moved from one node to another */
+struct mpmon_event_move {
+	__u16 from;		/* source node */
+	__u16 to;		/* target node */
+	__u32 pages;		/* base pages, saturating */
+};
+
+#define MPMON_EVENT_MOVES	4
+#define MPMON_EVENT_HCALLS	4	/* the named enum mpmon_hcall slots */
+
 struct mpmon_event {
 	__u32 size;		/* sizeof(struct mpmon_event) */
 	__u32 flags;		/* MPMON_EV_* */
@@ -377,9 +398,38 @@ struct mpmon_event {
 	/* ABI 1.3 (reserved before): see MPMON_EV_MIGRATION; saturating */
 	__u32 pages_moved;	/* base pages placed on another node */
 	__u32 pages_failed;	/* base pages a run could not move */
+	/*
+	 * Event size 2 (ABI 1.3): what the call's migrate_pages() runs did,
+	 * in base pages unless said otherwise, saturating; see MPMON_EV_RUNS,
+	 * _THP and _STAYED for which are filled.
+	 */
+	__u32 migrate_batches;	/* migrate_pages() runs */
+	__u32 failed_busy;	/* of pages_failed: extra references (pinned) */
+	__u32 failed_nomem;	/* of pages_failed: no memory on the target */
+	__u32 failed_other;
+	__u64 migrate_ns;	/* time in those runs */
+	__u32 thp_moved;	/* transparent huge pages, in huge pages */
+	__u32 thp_split;
+	__u32 thp_failed;
+	__u32 pages_stayed;	/* entries already on their target node */
+	struct mpmon_event_move moves[MPMON_EVENT_MOVES];
+	__u32 nr_moves;		/* valid entries in moves */
+	__u32 moved_other;	/* pages moved between pairs beyond moves[] */
+	/*
+	 * translation invalidations the call caused (mpmon_stats' names),
+	 * those of the kinds inval_sources names: moves only
+	 */
+	__u32 tlbi_local;
+	__u32 tlbi_global;
+	__u32 hpte_removed;
+	__u32 hpte_protected;
+	__u32 shootdown_ipis;
+	__u32 hcalls[MPMON_EVENT_HCALLS]; /* by enum mpmon_hcall */
+	__u32 inval_sources;	/* MPMON_INVAL_*: 0 for queries */
 };
 
 #define MPMON_EVENT_SIZE_VER0	392
+#define MPMON_EVENT_SIZE_VER1	512
 
 struct mpmon_read_events {
 	__u64 buf;		/* user address of struct mpmon_event[max] */

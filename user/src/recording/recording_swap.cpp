@@ -11,7 +11,8 @@
 namespace mpctl {
 
 // A new field in one of the ABI's structs needs its line below.
-static_assert(sizeof(mpmon_event) == 392, "swap_bytes(mpmon_event&) must learn the new fields");
+static_assert(sizeof(mpmon_event) == MPMON_EVENT_SIZE_VER1,
+              "swap_bytes(mpmon_event&) must learn the new fields");
 static_assert(sizeof(mpmon_info) == MPMON_INFO_SIZE_VER1,
               "swap_bytes(mpmon_info&) must learn the new fields");
 static_assert(sizeof(mpmon_stats) == MPMON_STATS_SIZE_VER4,
@@ -228,6 +229,29 @@ void swap_bytes(mpmon_event& ev) {
     swap(ev.pages_unknown);
     swap(ev.pages_moved);
     swap(ev.pages_failed);
+    swap(ev.migrate_batches);
+    swap(ev.failed_busy);
+    swap(ev.failed_nomem);
+    swap(ev.failed_other);
+    swap(ev.migrate_ns);
+    swap(ev.thp_moved);
+    swap(ev.thp_split);
+    swap(ev.thp_failed);
+    swap(ev.pages_stayed);
+    for (auto& m : ev.moves) {
+        swap(m.from);
+        swap(m.to);
+        swap(m.pages);
+    }
+    swap(ev.nr_moves);
+    swap(ev.moved_other);
+    swap(ev.tlbi_local);
+    swap(ev.tlbi_global);
+    swap(ev.hpte_removed);
+    swap(ev.hpte_protected);
+    swap(ev.shootdown_ipis);
+    swap(ev.hcalls);
+    swap(ev.inval_sources);
 }
 
 } // namespace mpctl
