@@ -76,6 +76,75 @@ bool plain_ascii(std::string_view s) {
     return true;
 }
 
+using Pairs = std::vector<std::pair<std::string, std::uint64_t>>;
+
+Pairs pairs(const nlohmann::ordered_json& object) {
+    Pairs out;
+    for (const auto& [k, v] : object.items())
+        out.emplace_back(k, v.get<std::uint64_t>());
+    return out;
+}
+
+// Each part of the move's account where its flag says the module filled it.
+void expect_migration(const nlohmann::ordered_json& m, const mpmon_event& ev) {
+    EXPECT_EQ(m["moved"], ev.pages_moved);
+    EXPECT_EQ(m["failed"], ev.pages_failed);
+    ASSERT_EQ(m.contains("stayed"), (ev.flags & MPMON_EV_STAYED) != 0);
+    if (ev.flags & MPMON_EV_STAYED) {
+        EXPECT_EQ(m["stayed"], ev.pages_stayed);
+    }
+    ASSERT_EQ(m.contains("batches"), (ev.flags & MPMON_EV_RUNS) != 0);
+    if (ev.flags & MPMON_EV_RUNS) {
+        EXPECT_EQ(m["batches"], ev.migrate_batches);
+        EXPECT_EQ(m["migrate_ns"], ev.migrate_ns);
+        EXPECT_EQ(m["moved_other_nodes"], ev.moved_other);
+        // A pair seen twice keeps its first place and its last count.
+        Pairs moves;
+        for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_moves, MPMON_EVENT_MOVES);
+             ++i) {
+            auto key = fmt::format("{}>{}", ev.moves[i].from, ev.moves[i].to);
+            auto it = std::find_if(moves.begin(), moves.end(),
+                                   [&key](const auto& kv) { return kv.first == key; });
+            if (it == moves.end())
+                moves.emplace_back(key, ev.moves[i].pages);
+            else
+                it->second = ev.moves[i].pages;
+        }
+        EXPECT_EQ(pairs(m["moved_by_nodes"]), moves);
+        EXPECT_EQ(pairs(m["failed_by_reason"]), (Pairs{{"busy", ev.failed_busy},
+                                                       {"nomem", ev.failed_nomem},
+                                                       {"other", ev.failed_other}}));
+    }
+    ASSERT_EQ(m.contains("thp"), (ev.flags & MPMON_EV_THP) != 0);
+    if (ev.flags & MPMON_EV_THP) {
+        EXPECT_EQ(
+            pairs(m["thp"]),
+            (Pairs{{"moved", ev.thp_moved}, {"split", ev.thp_split}, {"failed", ev.thp_failed}}));
+    }
+}
+
+// The invalidations of the kinds the event counts, and no other.
+void expect_mmu(const nlohmann::ordered_json& m, const mpmon_event& ev) {
+    ASSERT_EQ(m.contains("invalidations"), (ev.inval_sources & MPMON_INVAL_TLBIE) != 0);
+    if (ev.inval_sources & MPMON_INVAL_TLBIE) {
+        EXPECT_EQ(pairs(m["invalidations"]),
+                  (Pairs{{"local", ev.tlbi_local}, {"global", ev.tlbi_global}}));
+    }
+    ASSERT_EQ(m.contains("hcalls"), (ev.inval_sources & MPMON_INVAL_HCALL) != 0);
+    if (ev.inval_sources & MPMON_INVAL_HCALL) {
+        EXPECT_EQ(pairs(m["hcalls"]), (Pairs{{"H_REMOVE", ev.hcalls[0]},
+                                             {"H_BULK_REMOVE", ev.hcalls[1]},
+                                             {"H_PROTECT", ev.hcalls[2]},
+                                             {"H_RPT_INVALIDATE", ev.hcalls[3]}}));
+        EXPECT_EQ(pairs(m["hpte"]),
+                  (Pairs{{"removed", ev.hpte_removed}, {"protected", ev.hpte_protected}}));
+    }
+    ASSERT_EQ(m.contains("shootdown_ipis"), (ev.inval_sources & MPMON_INVAL_IPI) != 0);
+    if (ev.inval_sources & MPMON_INVAL_IPI) {
+        EXPECT_EQ(m["shootdown_ipis"], ev.shootdown_ipis);
+    }
+}
+
 // One line, parsed back, holds ev's fields as the format says.
 void expect_fields(const std::string& line, const mpmon_event& ev) {
     ASSERT_FALSE(line.empty());
@@ -86,12 +155,15 @@ void expect_fields(const std::string& line, const mpmon_event& ev) {
     std::vector<std::string> got;
     for (const auto& [k, v] : j.items())
         got.push_back(k);
-    // "migration" last, only where the module followed the migrations.
+    // "migration" and "mmu" last, only where the module counted them.
     auto want = keys;
     if (ev.flags & MPMON_EV_MIGRATION) {
         want.emplace_back("migration");
-        EXPECT_EQ(j["migration"]["moved"], ev.pages_moved);
-        EXPECT_EQ(j["migration"]["failed"], ev.pages_failed);
+        expect_migration(j["migration"], ev);
+    }
+    if (ev.inval_sources & (MPMON_INVAL_TLBIE | MPMON_INVAL_HCALL | MPMON_INVAL_IPI)) {
+        want.emplace_back("mmu");
+        expect_mmu(j["mmu"], ev);
     }
     ASSERT_EQ(got, want);
     EXPECT_EQ(j["seq"], ev.seq);
@@ -419,4 +491,59 @@ TEST(EventJsonLine, MigrationOnlyWhereCounted) {
     auto text = event_line(counted, Clock::fixed(0));
     EXPECT_NE(text.find(" moved:2 failed:1"), std::string::npos) << text;
     EXPECT_EQ(event_line(plain, Clock::fixed(0)).find("moved:"), std::string::npos);
+}
+
+// The whole account of a move (event size 2): in the text line and the
+// JSON, and read back from the JSON with the same flags and counts.
+TEST(EventJsonLine, AnatomyInTextAndJsonAndBack) {
+    auto ev = move_event(7, "mover", 16, 1, 3);
+    ev.flags |= MPMON_EV_MIGRATION | MPMON_EV_RUNS | MPMON_EV_STAYED | MPMON_EV_THP;
+    ev.pages_moved = 10;
+    ev.pages_failed = 3;
+    ev.failed_busy = 2;
+    ev.failed_other = 1;
+    ev.migrate_batches = 2;
+    ev.migrate_ns = 4000;
+    ev.moves[0] = {0, 1, 6};
+    ev.moves[1] = {1, 0, 4};
+    ev.nr_moves = 2;
+    ev.moved_other = 1;
+    ev.pages_stayed = 3;
+    ev.thp_split = 1;
+    ev.inval_sources = MPMON_INVAL_TLBIE | MPMON_INVAL_HCALL;
+    ev.tlbi_local = 10;
+    ev.tlbi_global = 30;
+    ev.hcalls[MPMON_HCALL_RPT_INVALIDATE] = 4;
+
+    auto text = event_line(ev, Clock::fixed(0));
+    for (const char* part : {" moved:10 failed:3 stayed:3", " moves=0>1:6,1>0:4,other:1",
+                             " failed_by=busy:2,nomem:0,other:1", " runs=2/4us", " thp=0/1/0",
+                             " tlbi=10/30", " hcalls=H_RPT_INVALIDATE:4"})
+        EXPECT_NE(text.find(part), std::string::npos) << part << " in " << text;
+    // No HPTE was touched: nothing to say.
+    EXPECT_EQ(text.find("hpte="), std::string::npos) << text;
+
+    auto line = encoded(ev);
+    expect_fields(line, ev);
+    auto back = event_from_json(nlohmann::json::parse(line));
+    EXPECT_EQ(back.flags & (MPMON_EV_MIGRATION | MPMON_EV_RUNS | MPMON_EV_STAYED | MPMON_EV_THP),
+              ev.flags & (MPMON_EV_MIGRATION | MPMON_EV_RUNS | MPMON_EV_STAYED | MPMON_EV_THP));
+    // Byte for byte, from the migration counts to the end.
+    auto from = offsetof(mpmon_event, pages_moved);
+    EXPECT_EQ(std::memcmp(reinterpret_cast<const char*>(&back) + from,
+                          reinterpret_cast<const char*>(&ev) + from, sizeof(ev) - from),
+              0);
+
+    // Without the flags and sources, none of it: absent, not 0.
+    auto plain = move_event(7, "mover", 16, 1);
+    auto pj = nlohmann::json::parse(encoded(plain));
+    EXPECT_FALSE(pj.contains("migration"));
+    EXPECT_FALSE(pj.contains("mmu"));
+    auto runs_only = ev;
+    runs_only.flags &= ~(MPMON_EV_STAYED | MPMON_EV_THP);
+    runs_only.inval_sources = 0;
+    auto rj = nlohmann::json::parse(encoded(runs_only));
+    EXPECT_FALSE(rj["migration"].contains("stayed"));
+    EXPECT_FALSE(rj["migration"].contains("thp"));
+    EXPECT_FALSE(rj.contains("mmu"));
 }

@@ -63,12 +63,7 @@ void Aggregate::add(const mpmon_event& ev) {
 
     flush_calls_ += ev.flush_calls;
     flush_pages_ += ev.flush_pages;
-    if (ev.flags & MPMON_EV_MIGRATION) {
-        if (!migration_)
-            migration_.emplace();
-        migration_->moved += ev.pages_moved;
-        migration_->failed += ev.pages_failed;
-    }
+    add_anatomy(ev);
     if (ev.mode != MPMON_MODE_MOVE || ev.ret < 0)
         return;
     std::uint64_t placed = ev.node_overflow;
@@ -79,12 +74,63 @@ void Aggregate::add(const mpmon_event& ev) {
                                  unsigned{MPMON_FLUSH_RATIO - 1})];
 }
 
+// What a move's migrate_pages() runs did and the invalidations it caused,
+// counted as mpmon_stats_account() counts them, each part where the event
+// has it.
+void Aggregate::add_anatomy(const mpmon_event& ev) {
+    auto& s = stats_;
+    if ((ev.flags & MPMON_EV_MIGRATION) && !(ev.flags & MPMON_EV_RUNS)) {
+        if (!migration_)
+            migration_.emplace();
+        migration_->moved += ev.pages_moved;
+        migration_->failed += ev.pages_failed;
+    }
+    if ((ev.flags & MPMON_EV_MIGRATION) && (ev.flags & MPMON_EV_RUNS)) {
+        migrate_sources_ |= MPMON_MIGRATE_RUNS | MPMON_MIGRATE_REASONS;
+        s.migrate_batches += ev.migrate_batches;
+        s.migrate_ns += ev.migrate_ns;
+        s.pages_moved += ev.pages_moved;
+        s.pages_failed += ev.pages_failed;
+        s.failed_busy += ev.failed_busy;
+        s.failed_nomem += ev.failed_nomem;
+        s.failed_other += ev.failed_other;
+        s.moved_other += ev.moved_other;
+        for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_moves, MPMON_EVENT_MOVES);
+             ++i) {
+            const auto& m = ev.moves[i];
+            if (m.from < MPMON_MOVE_NODES && m.to < MPMON_MOVE_NODES)
+                s.moved[m.from][m.to] += m.pages;
+            else
+                s.moved_other += m.pages;
+        }
+        if (ev.flags & MPMON_EV_STAYED) {
+            migrate_sources_ |= MPMON_MIGRATE_STAYED;
+            s.pages_stayed += ev.pages_stayed;
+        }
+        if (ev.flags & MPMON_EV_THP) {
+            migrate_sources_ |= MPMON_MIGRATE_THP;
+            s.thp_moved += ev.thp_moved;
+            s.thp_split += ev.thp_split;
+            s.thp_failed += ev.thp_failed;
+        }
+    }
+    inval_sources_ |= ev.inval_sources;
+    s.tlbi_local += ev.tlbi_local;
+    s.tlbi_global += ev.tlbi_global;
+    s.hpte_removed += ev.hpte_removed;
+    s.hpte_protected += ev.hpte_protected;
+    s.shootdown_ipis += ev.shootdown_ipis;
+    for (unsigned i = 0; i < MPMON_EVENT_HCALLS; ++i)
+        s.hcalls[i] += ev.hcalls[i];
+}
+
 StatsView Aggregate::view(const mpmon_info& info) const {
-    // Events carry no migration runs, times or nodes: the module's are not
-    // shown as 0 (the pages they moved and failed are in migration()).
-    auto without_migration = info;
-    without_migration.migrate_sources = 0;
-    StatsView v = make_view(stats_, without_migration);
+    // What the events counted, not what the module could: a count no
+    // event carried is left out, not shown as 0.
+    auto counted = info;
+    counted.migrate_sources = migrate_sources_;
+    counted.inval_sources = inval_sources_;
+    StatsView v = make_view(stats_, counted);
     v.mmu.flush_calls = flush_calls_;
     v.mmu.flush_pages = flush_pages_;
     // No per-function split in events (the recording's info names the probes).

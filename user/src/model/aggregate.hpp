@@ -13,7 +13,8 @@
 
 namespace mpctl {
 
-// Sums over the events that carry MPMON_EV_MIGRATION, in base pages.
+// Sums over the events that carry MPMON_EV_MIGRATION but not the rest of
+// their runs' account (MPMON_EV_RUNS: events of 392 bytes), in base pages.
 struct EventMigration {
     std::uint64_t moved = 0, failed = 0;
 };
@@ -37,17 +38,22 @@ public:
     std::uint64_t flush_calls() const noexcept { return flush_calls_; }
     std::uint64_t flush_pages() const noexcept { return flush_pages_; }
 
-    // The stats view, with the flush totals of the events.
+    // The stats view, with the flush totals of the events, and the
+    // migration and invalidation counters where events carried them.
     StatsView view(const mpmon_info& info) const;
 
-    // Absent when no event carried MPMON_EV_MIGRATION (not 0). The module's
-    // other migration counters (batches, time, by node) are in no event.
+    // Absent when no event carried MPMON_EV_MIGRATION without
+    // MPMON_EV_RUNS (not 0): such events say only what moved and failed.
     const std::optional<EventMigration>& migration() const noexcept { return migration_; }
 
 private:
+    void add_anatomy(const mpmon_event& ev);
+
     mpmon_stats stats_{};
     std::optional<EventMigration> migration_;
     std::uint64_t flush_calls_ = 0, flush_pages_ = 0;
+    // What the events counted: MPMON_MIGRATE_* and MPMON_INVAL_* bits.
+    std::uint32_t migrate_sources_ = 0, inval_sources_ = 0;
 };
 
 } // namespace mpctl

@@ -37,6 +37,47 @@ template <typename F> std::string list(const mpmon_event& ev, F&& item) {
     return out + "]";
 }
 
+// What the move's migrate_pages() runs did and the invalidations it caused,
+// each part where the event has it, non-zero counts only.
+std::string anatomy_text(const mpmon_event& ev) {
+    std::string out;
+    if (ev.flags & MPMON_EV_MIGRATION)
+        out += fmt::format(" moved:{} failed:{}", ev.pages_moved, ev.pages_failed);
+    if (ev.flags & MPMON_EV_STAYED)
+        out += fmt::format(" stayed:{}", ev.pages_stayed);
+    if (ev.flags & MPMON_EV_RUNS) {
+        std::string moves;
+        for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_moves, MPMON_EVENT_MOVES); ++i)
+            moves += fmt::format(",{}>{}:{}", ev.moves[i].from, ev.moves[i].to, ev.moves[i].pages);
+        if (ev.moved_other)
+            moves += fmt::format(",other:{}", ev.moved_other);
+        if (!moves.empty())
+            out += " moves=" + moves.substr(1);
+        if (ev.pages_failed)
+            out += fmt::format(" failed_by=busy:{},nomem:{},other:{}", ev.failed_busy,
+                               ev.failed_nomem, ev.failed_other);
+        if (ev.migrate_batches)
+            out += fmt::format(" runs={}/{}", ev.migrate_batches, duration(ev.migrate_ns));
+    }
+    if ((ev.flags & MPMON_EV_THP) && (ev.thp_moved || ev.thp_split || ev.thp_failed))
+        out += fmt::format(" thp={}/{}/{}", ev.thp_moved, ev.thp_split, ev.thp_failed);
+    if ((ev.inval_sources & MPMON_INVAL_TLBIE) && (ev.tlbi_local || ev.tlbi_global))
+        out += fmt::format(" tlbi={}/{}", ev.tlbi_local, ev.tlbi_global);
+    if (ev.inval_sources & MPMON_INVAL_HCALL) {
+        std::string hcalls;
+        for (unsigned i = 0; i < MPMON_EVENT_HCALLS; ++i)
+            if (ev.hcalls[i])
+                hcalls += fmt::format(",{}:{}", hcall_name(i), ev.hcalls[i]);
+        if (!hcalls.empty())
+            out += " hcalls=" + hcalls.substr(1);
+        if (ev.hpte_removed || ev.hpte_protected)
+            out += fmt::format(" hpte={}/{}", ev.hpte_removed, ev.hpte_protected);
+    }
+    if ((ev.inval_sources & MPMON_INVAL_IPI) && ev.shootdown_ipis)
+        out += fmt::format(" ipis={}", ev.shootdown_ipis);
+    return out;
+}
+
 std::string ret_text(std::int64_t ret) {
     if (ret < 0)
         return fmt::format("-1 {} ({})", neg_errno_name(ret), neg_errno_text(ret));
@@ -87,8 +128,7 @@ std::string event_line(const mpmon_event& ev, const Clock& clock) {
         line += fmt::format(" truncated:{}", ev.pages_truncated);
     if (ev.pages_unknown)
         line += fmt::format(" unknown:{}", ev.pages_unknown);
-    if (ev.flags & MPMON_EV_MIGRATION)
-        line += fmt::format(" moved:{} failed:{}", ev.pages_moved, ev.pages_failed);
+    line += anatomy_text(ev);
     for (const auto& [bit, name] : event_flag_names)
         if ((ev.flags & bit) && bit != MPMON_EV_TRUNCATED && bit != MPMON_EV_NODE_OVERFLOW)
             line += fmt::format(" [{}]", name);
@@ -188,9 +228,51 @@ std::string_view hex(std::uint64_t value, std::array<char, 24>& buf) {
 
 } // namespace
 
+namespace {
+
+// The move's "migration" object: keys as in stats --json, each part where
+// the event has it (absent, not 0, where the module did not count it).
+void assign_migration_json(ordered_json& m, const mpmon_event& ev) {
+    m["moved"] = ev.pages_moved;
+    m["failed"] = ev.pages_failed;
+    if (ev.flags & MPMON_EV_STAYED)
+        m["stayed"] = ev.pages_stayed;
+    if (ev.flags & MPMON_EV_RUNS) {
+        m["batches"] = ev.migrate_batches;
+        m["migrate_ns"] = ev.migrate_ns;
+        auto& nodes = m["moved_by_nodes"];
+        nodes = ordered_json::object();
+        for (std::uint32_t i = 0; i < std::min<std::uint32_t>(ev.nr_moves, MPMON_EVENT_MOVES); ++i)
+            nodes[fmt::format("{}>{}", ev.moves[i].from, ev.moves[i].to)] = ev.moves[i].pages;
+        m["moved_other_nodes"] = ev.moved_other;
+        m["failed_by_reason"] = {
+            {"busy", ev.failed_busy}, {"nomem", ev.failed_nomem}, {"other", ev.failed_other}};
+    }
+    if (ev.flags & MPMON_EV_THP)
+        m["thp"] = {{"moved", ev.thp_moved}, {"split", ev.thp_split}, {"failed", ev.thp_failed}};
+}
+
+// The move's "mmu" object: the invalidations of the kinds it counts, with
+// stats --json's keys.
+void assign_mmu_json(ordered_json& m, const mpmon_event& ev) {
+    if (ev.inval_sources & MPMON_INVAL_TLBIE)
+        m["invalidations"] = {{"local", ev.tlbi_local}, {"global", ev.tlbi_global}};
+    if (ev.inval_sources & MPMON_INVAL_HCALL) {
+        auto& hcalls = m["hcalls"];
+        hcalls = ordered_json::object();
+        for (unsigned i = 0; i < MPMON_EVENT_HCALLS; ++i)
+            hcalls[hcall_name(i)] = ev.hcalls[i];
+        m["hpte"] = {{"removed", ev.hpte_removed}, {"protected", ev.hpte_protected}};
+    }
+    if (ev.inval_sources & MPMON_INVAL_IPI)
+        m["shootdown_ipis"] = ev.shootdown_ipis;
+}
+
+} // namespace
+
 void assign_event_json(nlohmann::ordered_json& j, const mpmon_event& ev) {
-    // The members in key order, and "migration" after them where counted.
-    if (!j.is_object() || j.size() < member_keys.size() || j.size() > member_keys.size() + 1) {
+    // The members in key order, then "migration" and "mmu" where counted.
+    if (!j.is_object() || j.size() < member_keys.size() || j.size() > member_keys.size() + 2) {
         j = ordered_json::object();
         for (const char* key : member_keys)
             j[key] = nullptr;
@@ -259,14 +341,14 @@ void assign_event_json(nlohmann::ordered_json& j, const mpmon_event& ev) {
     for (const auto& [bit, name] : event_flag_names)
         if (ev.flags & bit)
             notes.emplace_back(name);
-    // Absent, not 0, where the module did not follow the call's migrations.
-    if (ev.flags & MPMON_EV_MIGRATION) {
-        auto& m = j["migration"];
-        m["moved"] = ev.pages_moved;
-        m["failed"] = ev.pages_failed;
-    } else if (members.size() > member_keys.size()) {
+    // Absent, not 0, where the module did not follow the call's migrations
+    // or count its invalidations; rebuilt for each event that has them.
+    while (members.size() > member_keys.size())
         members.pop_back();
-    }
+    if (ev.flags & MPMON_EV_MIGRATION)
+        assign_migration_json(j["migration"], ev);
+    if (ev.inval_sources & (MPMON_INVAL_TLBIE | MPMON_INVAL_HCALL | MPMON_INVAL_IPI))
+        assign_mmu_json(j["mmu"], ev);
 }
 
 nlohmann::ordered_json event_json(const mpmon_event& ev) {

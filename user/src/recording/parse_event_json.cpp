@@ -13,6 +13,83 @@
 
 namespace mpctl {
 
+namespace {
+
+// A "migration" object, as format_event.cpp writes it: each part optional.
+void migration_from_json(const nlohmann::json& m, mpmon_event& ev) {
+    auto u32 = [&m](std::string_view parent, std::string_view key) {
+        const auto& object = parent == "migration" ? m : json_member(m, "migration", parent);
+        return json_field<std::uint32_t>(object, member_name("migration", parent), key);
+    };
+    ev.flags |= MPMON_EV_MIGRATION;
+    ev.pages_moved = json_field<std::uint32_t>(m, "migration", "moved");
+    ev.pages_failed = json_field<std::uint32_t>(m, "migration", "failed");
+    if (m.contains("stayed")) {
+        ev.pages_stayed = json_field<std::uint32_t>(m, "migration", "stayed");
+        ev.flags |= MPMON_EV_STAYED;
+    }
+    if (m.contains("batches")) {
+        ev.flags |= MPMON_EV_RUNS;
+        ev.migrate_batches = json_field<std::uint32_t>(m, "migration", "batches");
+        ev.migrate_ns = json_field<std::uint64_t>(m, "migration", "migrate_ns");
+        ev.moved_other = json_field<std::uint32_t>(m, "migration", "moved_other_nodes");
+        const auto& nodes = json_member(m, "migration", "moved_by_nodes");
+        auto nodes_name = member_name("migration", "moved_by_nodes");
+        if (!nodes.is_object())
+            throw field_error(nodes_name, "expected an object, found " + json_excerpt(nodes));
+        for (const auto& [key, value] : nodes.items()) {
+            auto name = member_name(nodes_name, key);
+            auto gt = key.find('>');
+            if (gt == std::string::npos)
+                throw field_error(name, "expected SOURCE>TARGET");
+            auto from = decimal_number(std::string_view(key).substr(0, gt), name);
+            auto to = decimal_number(std::string_view(key).substr(gt + 1), name);
+            if (from > UINT16_MAX || to > UINT16_MAX)
+                throw field_error(name, "node out of range");
+            if (ev.nr_moves == MPMON_EVENT_MOVES)
+                throw field_error(name, fmt::format("more than {} pairs", MPMON_EVENT_MOVES));
+            ev.moves[ev.nr_moves++] = {static_cast<std::uint16_t>(from),
+                                       static_cast<std::uint16_t>(to),
+                                       json_as<std::uint32_t>(value, name)};
+        }
+        ev.failed_busy = u32("failed_by_reason", "busy");
+        ev.failed_nomem = u32("failed_by_reason", "nomem");
+        ev.failed_other = u32("failed_by_reason", "other");
+    }
+    if (m.contains("thp")) {
+        ev.flags |= MPMON_EV_THP;
+        ev.thp_moved = u32("thp", "moved");
+        ev.thp_split = u32("thp", "split");
+        ev.thp_failed = u32("thp", "failed");
+    }
+}
+
+// An "mmu" object: which parts it has are the event's inval_sources.
+void mmu_from_json(const nlohmann::json& m, mpmon_event& ev) {
+    auto u32 = [&m](std::string_view parent, std::string_view key) {
+        return json_field<std::uint32_t>(json_member(m, "mmu", parent), member_name("mmu", parent),
+                                         key);
+    };
+    if (m.contains("invalidations")) {
+        ev.inval_sources |= MPMON_INVAL_TLBIE;
+        ev.tlbi_local = u32("invalidations", "local");
+        ev.tlbi_global = u32("invalidations", "global");
+    }
+    if (m.contains("hcalls")) {
+        ev.inval_sources |= MPMON_INVAL_HCALL;
+        for (unsigned i = 0; i < MPMON_EVENT_HCALLS; ++i)
+            ev.hcalls[i] = u32("hcalls", hcall_name(i));
+        ev.hpte_removed = u32("hpte", "removed");
+        ev.hpte_protected = u32("hpte", "protected");
+    }
+    if (m.contains("shootdown_ipis")) {
+        ev.inval_sources |= MPMON_INVAL_IPI;
+        ev.shootdown_ipis = json_field<std::uint32_t>(m, "mmu", "shootdown_ipis");
+    }
+}
+
+} // namespace
+
 mpmon_event event_from_json(const nlohmann::json& j) {
     auto field = [&j]<typename T>(std::string_view key, T& out) {
         out = json_field<T>(j, "", key);
@@ -85,12 +162,10 @@ mpmon_event event_from_json(const nlohmann::json& j) {
     // Captures of modules before ABI 1.3 have no pages_unknown.
     if (j.contains("pages_unknown"))
         field("pages_unknown", ev.pages_unknown);
-    if (j.contains("migration")) {
-        const auto& m = json_member(j, "", "migration");
-        ev.pages_moved = json_field<std::uint32_t>(m, "migration", "moved");
-        ev.pages_failed = json_field<std::uint32_t>(m, "migration", "failed");
-        ev.flags |= MPMON_EV_MIGRATION;
-    }
+    if (j.contains("migration"))
+        migration_from_json(json_member(j, "", "migration"), ev);
+    if (j.contains("mmu"))
+        mmu_from_json(json_member(j, "", "mmu"), ev);
     // Captures of ABI 1.0/1.1 modules have no flush fields.
     if (j.contains("flush_calls"))
         field("flush_calls", ev.flush_calls);
