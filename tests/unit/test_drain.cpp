@@ -69,17 +69,18 @@ struct Keep {
 } // namespace
 
 TEST(Drain, EmptiesTheRingInOrderInBatches) {
-    ReplayMonitor m(test_info(), {}, numbered(600));
+    const std::size_t n = 2 * drain_batch + 88;
+    ReplayMonitor m(test_info(), {}, numbered(n));
     Keep keep;
     auto d = drain(m, never, {}, std::ref(keep));
-    EXPECT_EQ(d.read, 600u);
-    EXPECT_EQ(d.counted, 600u);
+    EXPECT_EQ(d.read, n);
+    EXPECT_EQ(d.counted, n);
     EXPECT_FALSE(d.stopped);
-    ASSERT_EQ(keep.seen.size(), 600u);
+    ASSERT_EQ(keep.seen.size(), n);
     for (std::size_t i = 0; i < keep.seen.size(); ++i)
         ASSERT_EQ(keep.seen[i].seq, i);
     // Full batches, then the short one that says the ring is empty.
-    EXPECT_EQ(keep.batches, (std::vector<std::size_t>{256, 256, 88}));
+    EXPECT_EQ(keep.batches, (std::vector<std::size_t>{drain_batch, drain_batch, 88}));
 }
 
 TEST(Drain, AnEmptyRingStillCallsTheConsumerOnce) {
@@ -91,18 +92,19 @@ TEST(Drain, AnEmptyRingStillCallsTheConsumerOnce) {
 }
 
 TEST(Drain, TakesNoMoreThanTheLimitLeavesRoomFor) {
-    ReplayMonitor m(test_info(), {}, numbered(600));
+    const std::size_t limit = drain_batch + 44, n = 2 * limit;
+    ReplayMonitor m(test_info(), {}, numbered(n));
     Keep keep;
     DrainPlan plan;
-    plan.limit = 300;
+    plan.limit = limit;
     auto d = drain(m, never, plan, std::ref(keep));
-    EXPECT_EQ(d.read, 300u);
-    EXPECT_EQ(d.counted, 300u);
-    EXPECT_EQ(keep.batches, (std::vector<std::size_t>{256, 44}));
-    std::vector<mpmon_event> rest(1000);
+    EXPECT_EQ(d.read, limit);
+    EXPECT_EQ(d.counted, limit);
+    EXPECT_EQ(keep.batches, (std::vector<std::size_t>{drain_batch, 44}));
+    std::vector<mpmon_event> rest(n);
     auto r = m.read_events(rest);
-    ASSERT_EQ(r.count, 300u);
-    EXPECT_EQ(rest[0].seq, 300u);
+    ASSERT_EQ(r.count, n - limit);
+    EXPECT_EQ(rest[0].seq, limit);
 }
 
 TEST(Drain, TheLimitCountsWhatTheConsumerCounts) {
@@ -126,7 +128,7 @@ TEST(Drain, TheLimitCountsWhatTheConsumerCounts) {
 }
 
 TEST(Drain, CountsWhatTheRingDroppedWhileDraining) {
-    ReplayMonitor m(test_info(), {}, numbered(600));
+    ReplayMonitor m(test_info(), {}, numbered(3 * drain_batch));
     m.set_lost(12); // before the drain started
     int calls = 0;
     auto d = drain(m, never, {}, [&](std::span<const mpmon_event> batch) {
@@ -139,14 +141,15 @@ TEST(Drain, CountsWhatTheRingDroppedWhileDraining) {
 }
 
 TEST(Drain, TheConsumerCanStopIt) {
-    ReplayMonitor m(test_info(), {}, numbered(600));
+    const std::size_t n = 2 * drain_batch + 88;
+    ReplayMonitor m(test_info(), {}, numbered(n));
     auto d = drain(m, never, {}, [](std::span<const mpmon_event> batch) {
         return Consumed{batch.size(), true};
     });
     EXPECT_TRUE(d.stopped);
-    EXPECT_EQ(d.read, 256u);
-    std::vector<mpmon_event> rest(1000);
-    EXPECT_EQ(m.read_events(rest).count, 344u);
+    EXPECT_EQ(d.read, drain_batch);
+    std::vector<mpmon_event> rest(n);
+    EXPECT_EQ(m.read_events(rest).count, n - drain_batch);
 }
 
 TEST(Drain, WithoutFollowItNeverWaits) {

@@ -29,7 +29,7 @@ namespace {
 
 const Interrupt never{Interrupt::Never{}};
 
-DrainPlan following(std::uint64_t buffer_events = 1000) {
+DrainPlan following(std::uint64_t buffer_events = 4 * drain_batch) {
     DrainPlan plan;
     plan.follow = true;
     plan.buffer_bytes = buffer_events * sizeof(mpmon_event);
@@ -247,7 +247,7 @@ TEST(DrainFollow, CtrlCStopsReadingAndPassesOnWhatWasRead) {
         if (k.batches.size() == 20)
             ::kill(::getpid(), SIGINT);
     };
-    auto d = drain(ring, interrupt, following(2000), std::ref(keep));
+    auto d = drain(ring, interrupt, following(8 * drain_batch), std::ref(keep));
     EXPECT_FALSE(interrupt.fired()); // the drain took the signal
     EXPECT_FALSE(d.abandoned);
     EXPECT_GE(keep.events, 20 * drain_batch);
@@ -299,7 +299,7 @@ TEST(DrainFollow, TheConsumerCanStopIt) {
     LiveRing ring(100000);
     ring.supply(drain_batch);
     int batches = 0;
-    auto d = drain(ring, never, following(1000), [&](std::span<const mpmon_event> batch) {
+    auto d = drain(ring, never, following(4 * drain_batch), [&](std::span<const mpmon_event> batch) {
         return Consumed{batch.size(), ++batches == 3};
     });
     EXPECT_TRUE(d.stopped);
@@ -312,7 +312,7 @@ TEST(DrainFollow, TheConsumerCanStopIt) {
 // before it was passed on; a failing consumer ends it with its own.
 TEST(DrainFollow, ErrorsOfEitherSideEndIt) {
     LiveRing ring(100000);
-    ring.produce(1000);
+    ring.produce(2 * drain_batch + drain_batch / 2);
     struct FailOnThirdRead final : RingOnlyMonitor {
         LiveRing& ring;
         int reads = 0;
