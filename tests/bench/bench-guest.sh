@@ -20,13 +20,17 @@ mount -t tracefs nodev $t 2>/dev/null
 # and each call only counts); record: a ring that holds every call of a run,
 # the tenth mpbench runs again under the instruction counter included, and
 # no reader (every event built and copied into the ring).
-modes="baseline floor mpmon record disabled follow ftrace tracepoint"
+# nomigrate: without the migration sources (migrate_probes=0); noanatomy:
+# without them and the flush and invalidation sources (flush_probes=0).
+modes="baseline floor mpmon record disabled follow ftrace tracepoint nomigrate noanatomy"
 setup() {
 	case $1 in
 	floor) insmod ./mpfloor.ko ;;
 	mpmon) insmod /mpvm/mpmon.ko ;;
 	record) insmod /mpvm/mpmon.ko events=always ring_events=$(((nq + nm) * 11 / 10 + 16)) ;;
 	disabled) insmod /mpvm/mpmon.ko enabled=0 ;;
+	nomigrate) insmod /mpvm/mpmon.ko migrate_probes=0 ;;
+	noanatomy) insmod /mpvm/mpmon.ko migrate_probes=0 flush_probes=0 ;;
 	follow)
 		insmod /mpvm/mpmon.ko
 		mpctl events --follow --json >/dev/null 2>&1 &
@@ -47,7 +51,7 @@ setup() {
 teardown() {
 	case $1 in
 	floor) rmmod mpfloor ;;
-	mpmon | record | disabled) rmmod mpmon ;;
+	mpmon | record | disabled | nomigrate | noanatomy) rmmod mpmon ;;
 	follow) kill -INT $follower; wait $follower; rmmod mpmon ;;
 	ftrace) echo 0 >$t/events/kprobes/enable; echo >$t/kprobe_events ;;
 	tracepoint)
