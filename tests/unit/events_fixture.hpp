@@ -45,4 +45,28 @@ inline mpmon_event move_event(std::uint32_t tgid, const std::string& comm, std::
     return ev;
 }
 
+// A move of 16 pages by comm[tgid] that returned 3, with its migrations'
+// whole account: 10 pages moved (6 from node 0 to 1, 4 from 1 to 0), 3
+// failed (2 busy, 1 other) in 2 runs of 4 us, 3 stayed, 1 huge page moved,
+// and 10 local and 30 global TLB invalidations.
+inline mpmon_event anatomy_move(std::uint32_t tgid, const std::string& comm) {
+    auto ev = move_event(tgid, comm, 16, 1, 3);
+    ev.flags |= MPMON_EV_MIGRATION | MPMON_EV_RUNS | MPMON_EV_STAYED | MPMON_EV_THP;
+    ev.pages_moved = 10;
+    ev.pages_failed = 3;
+    ev.failed_busy = 2;
+    ev.failed_other = 1;
+    ev.migrate_batches = 2;
+    ev.migrate_ns = 4000;
+    ev.moves[0] = {0, 1, 6};
+    ev.moves[1] = {1, 0, 4};
+    ev.nr_moves = 2;
+    ev.pages_stayed = 3;
+    ev.thp_moved = 1;
+    ev.inval_sources = MPMON_INVAL_TLBIE;
+    ev.tlbi_local = 10;
+    ev.tlbi_global = 30;
+    return ev;
+}
+
 } // namespace mpctl::testing

@@ -496,23 +496,11 @@ TEST(EventJsonLine, MigrationOnlyWhereCounted) {
 // The whole account of a move (event size 2): in the text line and the
 // JSON, and read back from the JSON with the same flags and counts.
 TEST(EventJsonLine, AnatomyInTextAndJsonAndBack) {
-    auto ev = move_event(7, "mover", 16, 1, 3);
-    ev.flags |= MPMON_EV_MIGRATION | MPMON_EV_RUNS | MPMON_EV_STAYED | MPMON_EV_THP;
-    ev.pages_moved = 10;
-    ev.pages_failed = 3;
-    ev.failed_busy = 2;
-    ev.failed_other = 1;
-    ev.migrate_batches = 2;
-    ev.migrate_ns = 4000;
-    ev.moves[0] = {0, 1, 6};
-    ev.moves[1] = {1, 0, 4};
-    ev.nr_moves = 2;
+    auto ev = mpctl::testing::anatomy_move(7, "mover");
     ev.moved_other = 1;
-    ev.pages_stayed = 3;
+    ev.thp_moved = 0;
     ev.thp_split = 1;
-    ev.inval_sources = MPMON_INVAL_TLBIE | MPMON_INVAL_HCALL;
-    ev.tlbi_local = 10;
-    ev.tlbi_global = 30;
+    ev.inval_sources |= MPMON_INVAL_HCALL;
     ev.hcalls[MPMON_HCALL_RPT_INVALIDATE] = 4;
 
     auto text = event_line(ev, Clock::fixed(0));

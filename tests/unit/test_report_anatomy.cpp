@@ -21,23 +21,7 @@ namespace {
 // Two moves with known anatomies and a query with none.  The expected
 // totals below are these numbers summed by hand.
 std::vector<mpmon_event> anatomy_events() {
-    auto a = move_event(201, "alpha", 16, 1, 3);
-    a.flags |= MPMON_EV_MIGRATION | MPMON_EV_RUNS | MPMON_EV_STAYED | MPMON_EV_THP;
-    a.pages_moved = 10;
-    a.pages_failed = 3;
-    a.failed_busy = 2;
-    a.failed_other = 1;
-    a.migrate_batches = 2;
-    a.migrate_ns = 4000;
-    a.moves[0] = {0, 1, 6};
-    a.moves[1] = {1, 0, 4};
-    a.nr_moves = 2;
-    a.pages_stayed = 3;
-    a.thp_moved = 1;
-    a.inval_sources = MPMON_INVAL_TLBIE;
-    a.tlbi_local = 10;
-    a.tlbi_global = 30;
-
+    auto a = anatomy_move(201, "alpha"); // see events_fixture.hpp
     auto b = move_event(202, "beta", 8, 1, 2);
     b.flags |= MPMON_EV_MIGRATION | MPMON_EV_RUNS; // stayed and THPs unknown
     b.pages_moved = 5;
