@@ -299,9 +299,10 @@ TEST(DrainFollow, TheConsumerCanStopIt) {
     LiveRing ring(100000);
     ring.supply(drain_batch);
     int batches = 0;
-    auto d = drain(ring, never, following(4 * drain_batch), [&](std::span<const mpmon_event> batch) {
-        return Consumed{batch.size(), ++batches == 3};
-    });
+    auto d =
+        drain(ring, never, following(4 * drain_batch), [&](std::span<const mpmon_event> batch) {
+            return Consumed{batch.size(), ++batches == 3};
+        });
     EXPECT_TRUE(d.stopped);
     EXPECT_EQ(batches, 3);
     EXPECT_EQ(d.read, ring.taken());
