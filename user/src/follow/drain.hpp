@@ -16,19 +16,16 @@ namespace mpctl {
 
 class Interrupt;
 
-// Events moved out of the kernel per READ_EVENTS (2 MiB of 512-byte
-// events).  A 4-thread storm on 2 emulated x86_64 CPUs, batches of 256
-// and 4096 in turn: 29-47% of the events lost with 256, 12-27% with 4096
-// (fewer ioctls and hand-overs, so the reader needs less of the CPU).
+// Events moved out of the kernel per READ_EVENTS (2 MiB): fewer ioctls and
+// hand-overs leave a storm's reader less to do (design.md).
 constexpr std::size_t drain_batch = 4096;
 
 // While following: raw events read, not yet consumed, at most (MiB).
 constexpr std::uint64_t default_buffer_mib = 256;
 
 // While following, the kernel wakes the reader once this fraction of its
-// ring is unread (of 49,152 events: 80 ms of a 150,000 calls/s storm, and
-// the rest of the ring for the reader to be scheduled), or this long after
-// the oldest unread event arrived (how late a trickle is printed).
+// ring is unread (the rest is the reader's time to be scheduled), or this
+// long after the oldest unread event arrived (how late a trickle shows).
 constexpr std::uint32_t follow_wakeup_fraction = 4;
 constexpr std::chrono::milliseconds follow_wakeup_after(100);
 
