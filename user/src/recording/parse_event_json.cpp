@@ -15,11 +15,17 @@ namespace mpctl {
 
 namespace {
 
+// Member key of member inner of object (named outer): "migration.thp.moved".
+std::uint32_t inner_u32(const nlohmann::json& object, std::string_view outer,
+                        std::string_view inner, std::string_view key) {
+    return json_field<std::uint32_t>(json_member(object, outer, inner), member_name(outer, inner),
+                                     key);
+}
+
 // A "migration" object, as format_event.cpp writes it: each part optional.
 void migration_from_json(const nlohmann::json& m, mpmon_event& ev) {
-    auto u32 = [&m](std::string_view parent, std::string_view key) {
-        const auto& object = parent == "migration" ? m : json_member(m, "migration", parent);
-        return json_field<std::uint32_t>(object, member_name("migration", parent), key);
+    auto u32 = [&m](std::string_view inner, std::string_view key) {
+        return inner_u32(m, "migration", inner, key);
     };
     ev.flags |= MPMON_EV_MIGRATION;
     ev.pages_moved = json_field<std::uint32_t>(m, "migration", "moved");
@@ -66,9 +72,8 @@ void migration_from_json(const nlohmann::json& m, mpmon_event& ev) {
 
 // An "mmu" object: which parts it has are the event's inval_sources.
 void mmu_from_json(const nlohmann::json& m, mpmon_event& ev) {
-    auto u32 = [&m](std::string_view parent, std::string_view key) {
-        return json_field<std::uint32_t>(json_member(m, "mmu", parent), member_name("mmu", parent),
-                                         key);
+    auto u32 = [&m](std::string_view inner, std::string_view key) {
+        return inner_u32(m, "mmu", inner, key);
     };
     if (m.contains("invalidations")) {
         ev.inval_sources |= MPMON_INVAL_TLBIE;
