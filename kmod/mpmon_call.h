@@ -84,6 +84,12 @@ static inline void mpmon_event_clear_outcome(struct mpmon_event *ev,
 	}
 }
 
+/* Pages of the call's runs that failed for neither reason counted. */
+static inline u64 mpmon_mig_failed_other(const struct mpmon_call *c)
+{
+	return c->mig.failed - c->mig.busy - c->mig.nomem;
+}
+
 /* mpmon_outcome.c */
 void mpmon_event_status(struct mpmon_call *c, long start, int value,
 			unsigned long nr);

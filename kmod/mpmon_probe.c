@@ -276,8 +276,7 @@ static void mpmon_event_migration(struct mpmon_call *c)
 	ev->migrate_ns = c->mig.ns;
 	ev->failed_busy = mpmon_sat32(c->mig.busy);
 	ev->failed_nomem = mpmon_sat32(c->mig.nomem);
-	ev->failed_other = mpmon_sat32(c->mig.failed - c->mig.busy -
-				       c->mig.nomem);
+	ev->failed_other = mpmon_sat32(mpmon_mig_failed_other(c));
 	other = c->mig.moved_other;
 	for (i = 0; i < c->mig.nr_moves; i++) {
 		struct mpmon_event_move *m = &ev->moves[ev->nr_moves];

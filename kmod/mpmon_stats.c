@@ -193,7 +193,7 @@ static void mpmon_migrate_account(struct mpmon_stats *s,
 	s->pages_failed += c->mig.failed;
 	s->failed_busy += c->mig.busy;
 	s->failed_nomem += c->mig.nomem;
-	s->failed_other += c->mig.failed - c->mig.busy - c->mig.nomem;
+	s->failed_other += mpmon_mig_failed_other(c);
 	s->migrate_inexact += c->mig.inexact;
 	s->moved_other += c->mig.moved_other;
 	s->thp_moved += c->mig.thp_moved;
